@@ -1,0 +1,293 @@
+package io.switchboard.web;
+
+import static io.switchboard.web.SwitchboardWar.base;
+import static io.switchboard.web.SwitchboardWar.publish;
+import static io.switchboard.web.SwitchboardWar.ws;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.switchboard.WsRecorder;
+import io.switchboard.protocol.ServerMessage;
+import io.switchboard.protocol.ServerMessage.Ack;
+import io.switchboard.protocol.ServerMessage.Message;
+import io.switchboard.protocol.ServerMessage.Notification;
+import io.switchboard.protocol.ServerMessage.Pong;
+import io.switchboard.protocol.ServerMessage.Presence;
+import io.switchboard.protocol.ServerMessage.Welcome;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The whole lifecycle of the real WAR on Payara Micro, over real sockets from the test JVM: one
+ * Micro JVM for every scenario here (each deployment costs about 11 s). The deployment is not
+ * managed so that the last test can undeploy it while clients are connected; the tests run in
+ * {@link Order} and use their own rooms and users, so they do not see each other.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WarLifecycleIT {
+
+    private static final String WAR = "switchboard";
+    private static boolean deployed;
+
+    @ArquillianResource
+    private Deployer deployer;
+
+    @Deployment(name = WAR, managed = false, testable = false)
+    static WebArchive war() {
+        return SwitchboardWar.fromBuild();
+    }
+
+    @BeforeEach
+    void deployOnce() {
+        if (!deployed) {
+            deployer.deploy(WAR);
+            deployed = true;
+        }
+    }
+
+    @Test
+    @Order(1)
+    void healthAnswersUp(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        assertEquals("/switchboard/", url.getPath(), "context root");
+        HttpResponse<String> health = SwitchboardWar.get(base(url).resolve("health"), null);
+        assertEquals(200, health.statusCode());
+        assertEquals("UP", json(health.body()).getString("status"));
+    }
+
+    @Test
+    @Order(2)
+    void handshakeFromTheSameOriginIsAccepted(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        URI base = base(url);
+        try (WsRecorder alice = WsRecorder.open(ws(base, "chat/lobby?user=alice"),
+                Map.of("Origin", "http://" + base.getAuthority()))) {
+            alice.expect(Welcome.class);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void handshakeFromAnotherOriginIsRefusedWith403(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        URI base = base(url);
+        Map<String, String> evil = Map.of("Origin", "http://evil.example");
+        assertEquals(403, WsRecorder.refusedStatus(ws(base, "chat/lobby?user=alice"), evil));
+        assertEquals(403, WsRecorder.refusedStatus(ws(base, "notifications?user=alice"), evil));
+        // Same host, another port: another origin.
+        assertEquals(403, WsRecorder.refusedStatus(ws(base, "chat/lobby?user=alice"),
+                Map.of("Origin", "http://127.0.0.1:1")));
+    }
+
+    @Test
+    @Order(4)
+    void welcomeNamesTheRoomTheUserAndTheMembers(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        try (WsRecorder alice = WsRecorder.open(ws(base(url), "chat/welcome-room?user=alice"))) {
+            Welcome welcome = alice.expect(Welcome.class);
+            assertEquals("welcome-room", welcome.room());
+            assertEquals("alice", welcome.user());
+            assertEquals(1, welcome.count());
+            assertEquals(List.of("alice"), welcome.members());
+            assertEquals(0, welcome.seq());
+            assertFalse(welcome.epoch().isEmpty(), "epoch");
+            assertEquals(List.of(), welcome.messages(), "messages of an empty room");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void sayIsAcknowledgedAndBroadcastToBothMembers(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        URI base = base(url);
+        try (WsRecorder alice = WsRecorder.open(ws(base, "chat/say-room?user=alice"));
+                WsRecorder bob = WsRecorder.open(ws(base, "chat/say-room?user=bob"))) {
+            alice.expect(Welcome.class);
+            assertEquals(2, bob.expect(Welcome.class).count());
+            assertEquals(new Presence("join", "bob", 2), alice.expect(Presence.class));
+
+            alice.send("{\"type\":\"say\",\"text\":\"hello, bob\",\"ref\":\"r1\"}");
+
+            // The sender gets its ack and the broadcast, in either order.
+            List<ServerMessage> toAlice = List.of(alice.next(), alice.next());
+            assertEquals(List.of(new Ack("r1", 1)), only(Ack.class, toAlice));
+            Message sent = only(Message.class, toAlice).get(0);
+            assertEquals(List.of(sent), List.of(bob.expect(Message.class)), "bob gets what alice got");
+            assertEquals("say-room", sent.room());
+            assertEquals(1, sent.seq());
+            assertEquals("alice", sent.from());
+            assertEquals("hello, bob", sent.text());
+            assertNotNull(sent.at());
+        }
+    }
+
+    @Test
+    @Order(6)
+    void presenceAnnouncesJoinAndLeaveToTheOthers(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        URI base = base(url);
+        try (WsRecorder alice = WsRecorder.open(ws(base, "chat/presence-room?user=alice"))) {
+            alice.expect(Welcome.class);
+            WsRecorder carol = WsRecorder.open(ws(base, "chat/presence-room?user=carol"));
+            carol.expect(Welcome.class);
+
+            assertEquals(new Presence("join", "carol", 2), alice.expect(Presence.class));
+            carol.close();
+            assertEquals(new Presence("leave", "carol", 1), alice.expect(Presence.class));
+        }
+    }
+
+    @Test
+    @Order(7)
+    void badJsonAndUnknownTypesGetErrorFramesAndTheConnectionLives(
+            @ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        try (WsRecorder alice = WsRecorder.open(ws(base(url), "chat/errors-room?user=alice"))) {
+            alice.expect(Welcome.class);
+
+            alice.send("{not json");
+            assertEquals("bad_json", alice.expect(ServerMessage.Error.class).code());
+
+            alice.send("{\"type\":\"dance\",\"ref\":\"d1\"}");
+            ServerMessage.Error unknown = alice.expect(ServerMessage.Error.class);
+            assertEquals("unknown_type", unknown.code());
+            assertEquals("d1", unknown.ref());
+
+            alice.send("{\"type\":\"ping\",\"ref\":\"p1\"}");
+            assertEquals(new Pong("p1"), alice.expect(Pong.class));
+        }
+    }
+
+    @Test
+    @Order(8)
+    void oversizedFrameClosesWith1009(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        try (WsRecorder alice = WsRecorder.open(ws(base(url), "chat/big-room?user=alice"))) {
+            alice.expect(Welcome.class);
+            // The default limit is 64 KiB (protocol section 4).
+            alice.send("{\"type\":\"say\",\"text\":\"" + "x".repeat(70_000) + "\"}");
+            alice.awaitClose(1009);
+        }
+    }
+
+    @Test
+    @Order(9)
+    void binaryFrameClosesWith1003(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        try (WsRecorder alice = WsRecorder.open(ws(base(url), "chat/binary-room?user=alice"))) {
+            alice.expect(Welcome.class);
+            alice.sendBinary(new byte[] {1, 2, 3});
+            alice.awaitClose(1003);
+        }
+    }
+
+    @Test
+    @Order(10)
+    void publishReachesTheUsersOpenConnection(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        URI base = base(url);
+        try (WsRecorder dave = WsRecorder.open(ws(base, "notifications?user=dave"))) {
+            dave.expect(Welcome.class);
+
+            HttpResponse<String> answer = publish(base, "{\"user\":\"dave\",\"title\":\"Build green\",\"body\":\"#42\"}");
+            assertEquals(202, answer.statusCode(), answer.body());
+            assertEquals(1, json(answer.body()).getInt("delivered"));
+
+            Notification notification = dave.await(Notification.class);
+            assertEquals("Build green", notification.title());
+            assertEquals("#42", notification.body());
+            assertEquals(json(answer.body()).getString("id"), notification.id());
+        }
+    }
+
+    @Test
+    @Order(11)
+    void publishToAnOfflineUserArrivesInTheirNextWelcome(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        URI base = base(url);
+        HttpResponse<String> answer = publish(base, "{\"user\":\"erin\",\"title\":\"While you were away\"}");
+        assertEquals(202, answer.statusCode(), answer.body());
+        assertEquals(0, json(answer.body()).getInt("delivered"));
+
+        try (WsRecorder erin = WsRecorder.open(ws(base, "notifications?user=erin"))) {
+            Welcome welcome = erin.expect(Welcome.class);
+            assertEquals("erin", welcome.user());
+            assertEquals(List.of("While you were away"),
+                    welcome.notifications().stream().map(Notification::title).toList());
+            assertEquals(1, welcome.unread());
+        }
+    }
+
+    @Test
+    @Order(12)
+    void reconnectingWithSinceAndEpochRecoversWhatWasMissed(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        URI base = base(url);
+        String epoch;
+        long lastSeen;
+        try (WsRecorder frank = WsRecorder.open(ws(base, "chat/recovery-room?user=frank"))) {
+            epoch = frank.expect(Welcome.class).epoch();
+            frank.send("{\"type\":\"say\",\"text\":\"one\",\"ref\":\"f1\"}");
+            lastSeen = frank.await(Ack.class).seq();
+        }
+        try (WsRecorder grace = WsRecorder.open(ws(base, "chat/recovery-room?user=grace"))) {
+            grace.expect(Welcome.class);
+            grace.send("{\"type\":\"say\",\"text\":\"two\"}");
+            grace.await(Ack.class);
+            grace.send("{\"type\":\"say\",\"text\":\"three\"}");
+            grace.await(Ack.class);
+        }
+        try (WsRecorder frank = WsRecorder.open(
+                ws(base, "chat/recovery-room?user=frank&since=" + lastSeen + "&epoch=" + epoch))) {
+            Welcome welcome = frank.expect(Welcome.class);
+            assertEquals(Boolean.TRUE, welcome.recovered(), welcome::toString);
+            assertEquals(List.of("two", "three"), welcome.messages().stream().map(Message::text).toList());
+            assertEquals(List.of(lastSeen + 1, lastSeen + 2), welcome.messages().stream().map(Message::seq).toList());
+        }
+        // Another epoch (a log that started over) cannot be recovered from: the latest messages instead.
+        try (WsRecorder frank = WsRecorder.open(
+                ws(base, "chat/recovery-room?user=frank&since=" + lastSeen + "&epoch=not-" + epoch))) {
+            Welcome welcome = frank.expect(Welcome.class);
+            assertEquals(Boolean.FALSE, welcome.recovered(), welcome::toString);
+            assertEquals(List.of("one", "two", "three"), welcome.messages().stream().map(Message::text).toList());
+        }
+    }
+
+    /** Last: it takes the application (and, with the Micro adapter, its JVM) down. */
+    @Test
+    @Order(100)
+    void undeployClosesOpenConnectionsWith1001(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        URI base = base(url);
+        try (WsRecorder chat = WsRecorder.open(ws(base, "chat/undeploy-room?user=henry"));
+                WsRecorder notifications = WsRecorder.open(ws(base, "notifications?user=henry"))) {
+            chat.expect(Welcome.class);
+            notifications.expect(Welcome.class);
+
+            deployer.undeploy(WAR);
+            deployed = false;
+
+            chat.awaitClose(1001);
+            notifications.awaitClose(1001);
+        }
+    }
+
+    private static <T extends ServerMessage> List<T> only(Class<T> type, List<ServerMessage> frames) {
+        return frames.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static JsonObject json(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+}
