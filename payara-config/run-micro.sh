@@ -47,7 +47,8 @@ pre_boot=$run_dir/pre-boot.asadmin
 printf 'set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=%s\n' \
   "$bind" > "$pre_boot"
 
-# --nocluster: Switchboard keeps its logs in memory, one instance, no data grid to join.
+# --nohazelcast: Switchboard keeps its logs in memory in one instance and uses no data grid; without it
+# Micro still opens Hazelcast on *:6900 even with --nocluster.
 # --contextroot keeps /switchboard whatever the WAR file is called.
 # exec: the signals (Ctrl-C, SIGTERM) reach Micro, which undeploys the app and so closes connections with 1001.
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
@@ -55,7 +56,7 @@ exec java ${JAVA_OPTS:--Xmx512m} -Djava.io.tmpdir="$run_dir" \
   -jar "$jar" \
   --deploy "$war" --contextroot switchboard \
   --port "$port" \
-  --nocluster \
+  --nohazelcast \
   --prebootcommandfile "$pre_boot" \
   --postbootcommandfile "$post_boot" \
   "$@"
