@@ -48,6 +48,8 @@ export class ChatRoom extends Emitter {
     this._lastTyping = -Infinity;
     this._state = State.DISCONNECTED;
     this._now = options.now ?? (() => Date.now());
+    this._setTimeout = options.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
+    this._clearTimeout = options.clearTimeout ?? ((id) => globalThis.clearTimeout(id));
     this.socket = new Socket({
       ...this.options,
       url: async () => {
@@ -116,7 +118,7 @@ export class ChatRoom extends Emitter {
         reject(new Error('not connected'));
         return;
       }
-      const timer = setTimeout(() => {
+      const timer = this._setTimeout(() => {
         this._histories.delete(ref);
         reject(new Error('history timed out'));
       }, this.options.historyTimeout);
@@ -151,7 +153,7 @@ export class ChatRoom extends Emitter {
         const waiting = this._histories.get(frame.ref);
         if (waiting) {
           this._histories.delete(frame.ref);
-          clearTimeout(waiting.timer);
+          this._clearTimeout(waiting.timer);
           waiting.resolve({ messages: frame.messages ?? [], more: Boolean(frame.more) });
         }
         this.emit('history', frame);
@@ -198,7 +200,7 @@ export class ChatRoom extends Emitter {
     const say = frame.ref === undefined ? undefined : this._pending.get(frame.ref);
     if (say) {
       if (frame.code === 'rate_limited') {
-        setTimeout(() => {
+        this._setTimeout(() => {
           if (this._welcomed && this._pending.has(frame.ref)) this.socket.send(say, { queue: false });
         }, this.options.retryRateLimited);
       } else {
@@ -208,7 +210,7 @@ export class ChatRoom extends Emitter {
     const waiting = frame.ref === undefined ? undefined : this._histories.get(frame.ref);
     if (waiting) {
       this._histories.delete(frame.ref);
-      clearTimeout(waiting.timer);
+      this._clearTimeout(waiting.timer);
       waiting.reject(Object.assign(new Error(frame.message ?? frame.code), { code: frame.code }));
     }
     this.emit('error', { source: 'server', code: frame.code, message: frame.message, ref: frame.ref });
@@ -217,7 +219,7 @@ export class ChatRoom extends Emitter {
   _closed(detail) {
     this._welcomed = false;
     for (const [ref, waiting] of this._histories) {
-      clearTimeout(waiting.timer);
+      this._clearTimeout(waiting.timer);
       waiting.reject(new Error('connection closed'));
       this._histories.delete(ref);
     }

@@ -235,6 +235,10 @@ export class Socket extends Emitter {
     this._attempt += 1;
     this.emit('close', { code, reason, wasClean, willReconnect: true, delay });
     this._setState(State.CONNECTING);
+    if (immediate) {
+      this._open();
+      return;
+    }
     this._timers.retry = this._setTimeout(() => {
       this._timers.retry = null;
       this._open();
