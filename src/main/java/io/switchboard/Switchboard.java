@@ -1,0 +1,151 @@
+package io.switchboard;
+
+import io.switchboard.channel.LogStore;
+import io.switchboard.chat.Chat;
+import io.switchboard.chat.ChatEndpoint;
+import io.switchboard.chat.RoomMessagesApi;
+import io.switchboard.http.PublishKey;
+import io.switchboard.identity.Authenticator;
+import io.switchboard.identity.GuestAuthenticator;
+import io.switchboard.identity.OriginPolicy;
+import io.switchboard.notify.NotificationEndpoint;
+import io.switchboard.notify.Notifications;
+import io.switchboard.notify.PublishApi;
+import io.switchboard.protocol.Codec;
+import io.switchboard.transport.SwitchboardConfigurator;
+import io.switchboard.transport.Transport;
+import io.switchboard.transport.Wiring;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+/**
+ * The composition root: builds every service from {@link Settings} once, and hands endpoints their
+ * collaborators through the configurator. The standalone server and the WAR's listener both start
+ * one of these; nothing else differs between them.
+ */
+public final class Switchboard implements Wiring, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Switchboard.class.getName());
+
+    /** Where it runs, which decides the default identity mode (protocol section 6). */
+    public enum Host {
+        STANDALONE("dev"),
+        CONTAINER("jwt");
+
+        private final String defaultAuth;
+
+        Host(String defaultAuth) {
+            this.defaultAuth = defaultAuth;
+        }
+    }
+
+    private final Limits limits;
+    private final Codec codec = Codec.standard();
+    private final OriginPolicy origins;
+    private final String auth;
+    private final String publishKey;
+    private final boolean publishKeyGenerated;
+    private final Transport transport;
+    private final Chat chat;
+    private final Notifications notifications;
+    private final PublishApi publishApi;
+    private final RoomMessagesApi roomMessagesApi;
+
+    private Switchboard(Settings settings, Host host) {
+        this.limits = Limits.from(settings);
+        this.auth = settings.get("switchboard.auth", host.defaultAuth).toLowerCase(Locale.ROOT);
+        this.origins = settings.get("switchboard.allowedOrigins").map(OriginPolicy::allowList)
+                .orElseGet(OriginPolicy::sameOrigin);
+        this.publishKeyGenerated = settings.get("switchboard.publishKey").isEmpty();
+        this.publishKey = settings.get("switchboard.publishKey").orElseGet(PublishKey::random);
+        PublishKey key = new PublishKey(publishKey);
+        this.transport = new Transport(limits, authenticator(auth));
+        LogStore logs = LogStore.inMemory(limits.retention());
+        this.chat = new Chat(logs, codec.server(), limits, transport.connections());
+        this.notifications = new Notifications(logs, codec.server(), limits, transport.connections());
+        this.publishApi = new PublishApi(notifications, key, codec, limits);
+        this.roomMessagesApi = new RoomMessagesApi(chat, key, codec);
+    }
+
+    /** Builds the services and installs them for the endpoints. */
+    public static Switchboard start(Settings settings, Host host) {
+        Switchboard switchboard = new Switchboard(settings, host);
+        SwitchboardConfigurator.install(switchboard);
+        LOG.info(() -> "Switchboard started: auth=" + switchboard.auth);
+        return switchboard;
+    }
+
+    private static Authenticator authenticator(String auth) {
+        return switch (auth) {
+            case "dev" -> new GuestAuthenticator();
+            default -> throw new IllegalArgumentException("switchboard.auth must be 'dev' (tokens, 'jwt', are not "
+                    + "available in this version), not '" + auth + "'");
+        };
+    }
+
+    @Override
+    public <T> T endpoint(Class<T> type) {
+        if (type == ChatEndpoint.class) {
+            return type.cast(new ChatEndpoint(chat, transport));
+        }
+        if (type == NotificationEndpoint.class) {
+            return type.cast(new NotificationEndpoint(notifications, transport));
+        }
+        throw new IllegalArgumentException("not a Switchboard endpoint: " + type);
+    }
+
+    @Override
+    public OriginPolicy origins() {
+        return origins;
+    }
+
+    @Override
+    public Limits limits() {
+        return limits;
+    }
+
+    @Override
+    public Codec codec() {
+        return codec;
+    }
+
+    public String auth() {
+        return auth;
+    }
+
+    public String publishKey() {
+        return publishKey;
+    }
+
+    /** True when no key was configured and this one was made up at start (to be printed in dev mode). */
+    public boolean publishKeyGenerated() {
+        return publishKeyGenerated;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public Chat chat() {
+        return chat;
+    }
+
+    public Notifications notifications() {
+        return notifications;
+    }
+
+    public PublishApi publishApi() {
+        return publishApi;
+    }
+
+    public RoomMessagesApi roomMessagesApi() {
+        return roomMessagesApi;
+    }
+
+    /** Closes every connection with 1001 (shutdown, undeploy). */
+    @Override
+    public void close() {
+        transport.close();
+        SwitchboardConfigurator.uninstall(this);
+    }
+}

@@ -1,0 +1,75 @@
+package io.switchboard.chat;
+
+import io.switchboard.Limits;
+import io.switchboard.channel.LogStore;
+import io.switchboard.channel.Names;
+import io.switchboard.channel.NumberedLog;
+import io.switchboard.channel.Registry;
+import io.switchboard.identity.Handshake;
+import io.switchboard.identity.Identity;
+import io.switchboard.protocol.CloseCode;
+import io.switchboard.protocol.Refusal;
+import io.switchboard.protocol.ServerCodec;
+import io.switchboard.protocol.ServerMessage.Message;
+import io.switchboard.transport.Connections;
+import io.switchboard.transport.Peer;
+import java.util.List;
+
+/** The chat rooms: opening connections to them, and reading their history for the HTTP API. */
+public final class Chat {
+
+    private final ServerCodec codec;
+    private final Limits limits;
+    private final Connections connections;
+    private final Registry<Room> rooms;
+
+    public Chat(LogStore logs, ServerCodec codec, Limits limits, Connections connections) {
+        this.codec = codec;
+        this.limits = limits;
+        this.connections = connections;
+        this.rooms = new Registry<>(limits.maxChannels(),
+                name -> new Room(name, logs.open("room:" + name), codec, limits), Room::isIdle);
+    }
+
+    /**
+     * Joins {@code room}: its name (4502), then the user's connection count (1008), then the
+     * {@code welcome}, recovering from the handshake's {@code since} and {@code epoch}.
+     */
+    public ChatConnection open(Peer peer, Identity identity, String room, Handshake handshake) {
+        if (!Names.isChannel(room)) {
+            throw new Refusal(CloseCode.INVALID_NAME, "invalid room name");
+        }
+        ChatConnection connection = new ChatConnection(peer, identity, codec, limits, connections);
+        connections.admit(connection);
+        try {
+            // Joined under the registry's lock, so the room cannot be forgotten as it is joined.
+            Runnable sends = rooms.with(room, found -> {
+                connection.joined(found);
+                return found.join(connection, since(handshake.parameter("since")), handshake.parameter("epoch"));
+            });
+            sends.run();
+        } catch (Registry.AtCapacity e) {
+            connection.closed();
+            throw new Refusal(CloseCode.TOO_SLOW, "server at its room limit: try again later");
+        }
+        return connection;
+    }
+
+    /** History for the HTTP API; a room never used has none. */
+    NumberedLog.Page<Message> page(String room, Long before, int limit) {
+        Room found = rooms.find(room);
+        return found == null ? new NumberedLog.Page<>(List.of(), false) : found.page(before, limit);
+    }
+
+    /** A malformed {@code since} is still a {@code since}: it recovers nothing ({@code recovered: false}). */
+    static Long since(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return -1L;
+        }
+    }
+}

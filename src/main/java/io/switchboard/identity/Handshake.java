@@ -1,0 +1,29 @@
+package io.switchboard.identity;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What an opening handshake told us, copied out of the container's request so plain code can read it. */
+public record Handshake(Map<String, List<String>> parameters, Map<String, List<String>> headers) {
+
+    public Handshake {
+        parameters = Map.copyOf(parameters);
+        TreeMap<String, List<String>> caseless = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.forEach((name, values) -> caseless.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
+        headers = caseless;
+    }
+
+    /** The first value of a query parameter, or null. */
+    public String parameter(String name) {
+        List<String> values = parameters.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The first value of a header, or null; names are case-insensitive. */
+    public String header(String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}

@@ -1,0 +1,179 @@
+package io.switchboard.notify;
+
+import io.switchboard.Limits;
+import io.switchboard.channel.Names;
+import io.switchboard.channel.Registry;
+import io.switchboard.http.ApiResponse;
+import io.switchboard.http.PublishKey;
+import io.switchboard.protocol.Codec;
+import io.switchboard.transport.RateLimiter;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code POST /api/notifications} (protocol section 3.3): one implementation for the servlet and the
+ * Grizzly handler. Checks run in the contract's order: 401, 415, 429, 413, 400.
+ */
+public final class PublishApi {
+
+    /** Larger bodies get 413; adapters read at most one byte more than this. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    static final int MAX_TITLE = 200;
+    static final int MAX_BODY_TEXT = 4000;
+    static final int MAX_DATA_BYTES = 16 * 1024;
+    static final int MAX_ID = 64;
+
+    private final Notifications notifications;
+    private final PublishKey key;
+    private final Codec codec;
+    private final RateLimiter rate;
+    private final int maxIds;
+    /** Idempotency id to the first answer's body, oldest first; guarded by itself. */
+    private final LinkedHashMap<String, String> answered = new LinkedHashMap<>();
+
+    public PublishApi(Notifications notifications, PublishKey key, Codec codec, Limits limits) {
+        this.notifications = notifications;
+        this.key = key;
+        this.codec = codec;
+        this.rate = new RateLimiter(limits.publishesPerSecond(), limits.publishBurst());
+        this.maxIds = limits.maxPublishIds();
+    }
+
+    public record Accepted(String id, long seq, int delivered) {
+    }
+
+    /** {@code body} holds at most {@link #MAX_BODY_BYTES} + 1 bytes: one more means too large. */
+    public ApiResponse post(String authorization, String contentType, byte[] body) {
+        if (!key.matches(authorization)) {
+            return ApiResponse.of(401, "");
+        }
+        if (!isJson(contentType)) {
+            return ApiResponse.error(415, "unsupported_media_type", "send application/json", codec::json);
+        }
+        if (!rate.tryAcquire()) {
+            return ApiResponse.error(429, "rate_limited", "slow down: over the publish rate limit", codec::json);
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            return ApiResponse.error(413, "too_large", "the body is larger than 64 KiB", codec::json);
+        }
+        JsonObject request;
+        // A strict decoder: invalid UTF-8 is bad JSON, not silently replaced.
+        try (JsonReader reader = Json.createReader(
+                new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8.newDecoder()))) {
+            JsonValue value = reader.readValue();
+            if (!(value instanceof JsonObject object)) {
+                return badRequest("bad_json", "the body must be a JSON object");
+            }
+            request = object;
+        } catch (JsonException | IllegalStateException e) {
+            return badRequest("bad_json", "the body is not valid JSON");
+        }
+        try {
+            return publish(request);
+        } catch (Invalid e) {
+            return badRequest("invalid", e.getMessage());
+        } catch (Registry.AtCapacity e) {
+            return ApiResponse.error(429, "at_capacity", "the server holds no more inboxes or topics", codec::json);
+        }
+    }
+
+    private ApiResponse publish(JsonObject request) throws Invalid {
+        String user = optionalString(request, "user", 64);
+        String topic = optionalString(request, "topic", 64);
+        if ((user == null) == (topic == null)) {
+            throw new Invalid("name exactly one of 'user' and 'topic'");
+        }
+        if (user != null && !Names.isUser(user)) {
+            throw new Invalid("invalid 'user'");
+        }
+        if (topic != null && !Names.isChannel(topic)) {
+            throw new Invalid("invalid 'topic'");
+        }
+        String title = optionalString(request, "title", MAX_TITLE);
+        if (title == null || title.isEmpty()) {
+            throw new Invalid("'title' is required (1 to 200 characters)");
+        }
+        String text = optionalString(request, "body", MAX_BODY_TEXT);
+        JsonObject data = data(request);
+        String id = optionalString(request, "id", MAX_ID);
+        if (id != null && id.isEmpty()) {
+            throw new Invalid("'id' must not be empty");
+        }
+        synchronized (answered) {
+            if (id != null && answered.containsKey(id)) {
+                return ApiResponse.of(200, answered.get(id));
+            }
+            Notifications.Draft draft = new Notifications.Draft(id == null ? UUID.randomUUID().toString() : id,
+                    title, text == null ? "" : text, data, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+            Inbox.Published published = user != null
+                    ? notifications.publishToUser(user, draft)
+                    : notifications.publishToTopic(topic, draft);
+            String answer = codec.json(new Accepted(draft.id(), published.notification().seq(), published.delivered()));
+            answered.put(draft.id(), answer);
+            if (answered.size() > maxIds) {
+                answered.remove(answered.keySet().iterator().next());
+            }
+            return ApiResponse.of(202, answer);
+        }
+    }
+
+    private static JsonObject data(JsonObject request) throws Invalid {
+        JsonValue data = request.get("data");
+        if (data == null || data == JsonValue.NULL) {
+            return JsonValue.EMPTY_JSON_OBJECT;
+        }
+        if (!(data instanceof JsonObject object)) {
+            throw new Invalid("'data' must be an object");
+        }
+        if (object.toString().getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
+            throw new Invalid("'data' is larger than 16 KiB");
+        }
+        return object;
+    }
+
+    /** A string field of at most {@code max} code points, or null when absent. */
+    private static String optionalString(JsonObject request, String name, int max) throws Invalid {
+        JsonValue value = request.get(name);
+        if (value == null || value == JsonValue.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonString string)) {
+            throw new Invalid("'" + name + "' must be a string");
+        }
+        String s = string.getString();
+        if (s.codePointCount(0, s.length()) > max) {
+            throw new Invalid("'" + name + "' is longer than " + max + " characters");
+        }
+        return s;
+    }
+
+    private ApiResponse badRequest(String code, String message) {
+        return ApiResponse.error(400, code, message, codec::json);
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String mediaType = contentType.split(";", 2)[0].trim();
+        return mediaType.equalsIgnoreCase("application/json");
+    }
+
+    private static final class Invalid extends Exception {
+        Invalid(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.switchboard.standalone;
+
+import io.switchboard.Limits;
+import io.switchboard.Settings;
+import io.switchboard.Switchboard;
+import io.switchboard.chat.ChatEndpoint;
+import io.switchboard.notify.NotificationEndpoint;
+import jakarta.websocket.DeploymentException;
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.net.InetAddress;
+import java.util.Map;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.tyrus.container.grizzly.server.GrizzlyServerContainer;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+import org.glassfish.tyrus.core.TyrusWebSocketEngine;
+import org.glassfish.tyrus.server.TyrusServerContainer;
+
+/**
+ * Switchboard on one Grizzly port: Tyrus's WebSockets, the HTTP API, health and the static files.
+ * Tyrus's own {@code Server} would bind every address and take no HTTP handlers, so we build the
+ * Grizzly server ourselves and attach Tyrus to it.
+ */
+public final class StandaloneServer {
+
+    private final Settings settings;
+    private Switchboard switchboard;
+    private HttpServer http;
+    private int port;
+
+    public StandaloneServer(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts and returns the bound port (useful with {@code switchboard.port=0}). */
+    public synchronized int start() throws IOException {
+        String host = settings.get("switchboard.host", "127.0.0.1");
+        int requestedPort = settings.getInt("switchboard.port", 8080);
+        Switchboard started = Switchboard.start(settings, Switchboard.Host.STANDALONE);
+        if (started.auth().equals("dev") && !InetAddress.getByName(host).isLoopbackAddress()) {
+            started.close();
+            throw new IllegalStateException("switchboard.auth=dev takes anyone at their word: it only binds a "
+                    + "loopback address, not " + host + ". Use tokens (switchboard.auth=jwt) to serve a network.");
+        }
+        TyrusServerContainer websockets = websockets();
+        NetworkListener listener = new NetworkListener("switchboard", host, requestedPort);
+        // Grizzly's default runs handlers on the selector thread; a slow endpoint would stall all I/O.
+        listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        // Grizzly would cut idle connections at 30 s, WebSockets included; our heartbeat decides.
+        listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        listener.registerAddOn(new ConnectionCapture());
+        listener.registerAddOn(tyrusAddOn(websockets));
+        HttpServer server = new HttpServer();
+        server.addListener(listener);
+        server.getServerConfiguration().addHttpHandler(new HttpRoutes(started), "/");
+        server.getServerConfiguration().setDefaultErrorPageGenerator(null);
+        try {
+            server.start();
+        } catch (IOException e) {
+            started.close();
+            throw e;
+        }
+        this.switchboard = started;
+        this.http = server;
+        this.port = listener.getPort();
+        return port;
+    }
+
+    public synchronized int port() {
+        return port;
+    }
+
+    public synchronized Switchboard switchboard() {
+        return switchboard;
+    }
+
+    /** Closes every connection with 1001, gives the close frames a moment to leave, then stops. */
+    public synchronized void stop() {
+        if (http == null) {
+            return;
+        }
+        switchboard.close();
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        http.shutdownNow();
+        http = null;
+        switchboard = null;
+    }
+
+    private TyrusServerContainer websockets() {
+        // Room for the largest message the endpoints accept, plus a frame header.
+        var container = (TyrusServerContainer) new GrizzlyServerContainer().createContainer(
+                Map.of(TyrusWebSocketEngine.INCOMING_BUFFER_SIZE, Limits.MESSAGE_BYTES_CEILING + 14));
+        try {
+            var engine = container.getWebSocketEngine();
+            engine.register(ChatEndpoint.class, "");
+            engine.register(NotificationEndpoint.class, "");
+        } catch (DeploymentException e) {
+            throw new IllegalStateException("endpoints failed to deploy", e);
+        }
+        return container;
+    }
+
+    /** Tyrus's add-on has a package-private constructor; Tyrus's own Server reaches it the same way. */
+    private static AddOn tyrusAddOn(TyrusServerContainer container) {
+        try {
+            Constructor<WebSocketAddOn> constructor =
+                    WebSocketAddOn.class.getDeclaredConstructor(org.glassfish.tyrus.spi.ServerContainer.class, String.class);
+            constructor.setAccessible(true);
+            return constructor.newInstance(container, "");
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot attach Tyrus to Grizzly", e);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.switchboard.transport;
+
+import io.switchboard.Limits;
+import io.switchboard.identity.Identity;
+import io.switchboard.protocol.ClientMessage;
+import io.switchboard.protocol.CloseCode;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.FrameRejected;
+import io.switchboard.protocol.Refusal;
+import io.switchboard.protocol.ServerCodec;
+import io.switchboard.protocol.ServerMessage;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What every connection does whatever its endpoint: the rate limit that every frame counts
+ * against, the error and close paths, and liveness. Subclasses hold the channel logic.
+ */
+public abstract class Connection implements ClientMessage.Handler {
+
+    protected final Peer peer;
+    protected final Identity identity;
+    protected final ServerCodec codec;
+    private final RateLimiter rate;
+    private final FloodGuard flood;
+    private final Connections registry;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** System.nanoTime() of the last frame or pong from the client; written by its thread, read by the heartbeat. */
+    private volatile long lastHeard = System.nanoTime();
+    private volatile long lastPing = System.nanoTime();
+
+    protected Connection(Peer peer, Identity identity, ServerCodec codec, Limits limits, Connections registry) {
+        this.peer = peer;
+        this.identity = identity;
+        this.codec = codec;
+        this.rate = new RateLimiter(limits.framesPerSecond(), limits.frameBurst());
+        this.flood = new FloodGuard(limits.floodStrikes(), limits.floodWindow());
+        this.registry = registry;
+        peer.onOverflow(() -> close(CloseCode.TOO_SLOW, "outgoing queue full: reconnect with since"));
+    }
+
+    public final Identity identity() {
+        return identity;
+    }
+
+    public final Peer peer() {
+        return peer;
+    }
+
+    /** A decoded frame from the client. */
+    public final void receive(ClientMessage message) {
+        heard();
+        if (!admit(message.ref())) {
+            return;
+        }
+        try {
+            message.dispatch(this);
+        } catch (FrameRejected e) {
+            reply(e.toFrame());
+        } catch (Refusal e) {
+            close(e.code(), e.reason());
+        }
+    }
+
+    /** A frame that did not decode; it counts against the rate limit like any other. */
+    public final void reject(FrameRejected rejected) {
+        heard();
+        if (admit(rejected.ref())) {
+            reply(rejected.toFrame());
+        }
+    }
+
+    /** Any sign of life: a frame or a pong. */
+    public final void heard() {
+        lastHeard = System.nanoTime();
+    }
+
+    /** Both endpoints answer {@code ping} alike. */
+    @Override
+    public final void ping(ClientMessage.Ping ping) {
+        reply(new ServerMessage.Pong(ping.ref()));
+    }
+
+    /** Leaves every channel this connection is in. Runs once, outside any channel's lock. */
+    protected abstract void release();
+
+    protected final void reply(ServerMessage message) {
+        peer.send(codec.encode(message));
+    }
+
+    /** The server ends the connection. Idempotent, and safe from any thread holding no channel lock. */
+    public final void close(CloseCode code, String reason) {
+        if (end()) {
+            peer.close(code, reason);
+        }
+    }
+
+    /** The transport says the connection ended. */
+    public final void closed() {
+        end();
+    }
+
+    public final boolean isClosed() {
+        return closed.get();
+    }
+
+    private boolean end() {
+        if (!closed.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            release();
+        } finally {
+            registry.remove(this);
+        }
+        return true;
+    }
+
+    private boolean admit(String ref) {
+        if (rate.tryAcquire()) {
+            return true;
+        }
+        reply(ServerMessage.Error.of(ErrorCode.RATE_LIMITED, "slow down: over the rate limit", ref));
+        if (flood.strike()) {
+            close(CloseCode.POLICY, "kept flooding after rate_limited");
+        }
+        return false;
+    }
+
+    /** Pings when due; closes a connection the client has been silent on for the idle limit (section 5). */
+    final void heartbeat(long now, long pingIntervalNanos, long idleNanos) {
+        if (now - lastHeard > idleNanos) {
+            close(CloseCode.RECONNECT, "idle timeout: nothing heard, not even a pong");
+        } else if (now - lastPing >= pingIntervalNanos) {
+            lastPing = now;
+            peer.ping();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.switchboard.transport;
+
+import io.switchboard.Limits;
+import io.switchboard.protocol.CloseCode;
+import io.switchboard.protocol.Refusal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Every open connection: the per-user and total bounds, the heartbeat, and the shutdown close. */
+public final class Connections {
+
+    private final Limits limits;
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    /** Connections per user id; guarded by {@code this}, like {@link #total}. */
+    private final Map<String, Integer> perUser = new HashMap<>();
+    private int total;
+
+    public Connections(Limits limits) {
+        this.limits = limits;
+    }
+
+    /**
+     * Counts a new connection in.
+     *
+     * @throws Refusal 1008 when its user has too many, 1013 when the server has
+     */
+    public void admit(Connection connection) {
+        String user = connection.identity().user();
+        synchronized (this) {
+            if (total >= limits.maxConnections()) {
+                throw new Refusal(CloseCode.TOO_SLOW, "server at its connection limit: try again later");
+            }
+            int count = perUser.getOrDefault(user, 0);
+            if (count >= limits.maxConnectionsPerUser()) {
+                throw new Refusal(CloseCode.POLICY, "too many connections for this user");
+            }
+            perUser.put(user, count + 1);
+            total++;
+        }
+        open.add(connection);
+    }
+
+    void remove(Connection connection) {
+        if (!open.remove(connection)) {
+            return;
+        }
+        String user = connection.identity().user();
+        synchronized (this) {
+            perUser.computeIfPresent(user, (u, count) -> count == 1 ? null : count - 1);
+            total--;
+        }
+    }
+
+    public int size() {
+        return open.size();
+    }
+
+    void heartbeat() {
+        long now = System.nanoTime();
+        long ping = limits.pingInterval().toNanos();
+        long idle = limits.idleTimeout().toNanos();
+        for (Connection connection : open) {
+            connection.heartbeat(now, ping, idle);
+        }
+    }
+
+    /** Closes every connection, as on shutdown or undeploy (1001). */
+    public void closeAll(CloseCode code, String reason) {
+        for (Connection connection : List.copyOf(open)) {
+            connection.close(code, reason);
+        }
+    }
+}

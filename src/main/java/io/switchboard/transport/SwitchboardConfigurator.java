@@ -1,0 +1,83 @@
+package io.switchboard.transport;
+
+import io.switchboard.identity.Handshake;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.lang.reflect.Method;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Hands endpoints their collaborators, applies the origin policy, and copies what the handshake
+ * said into the session's user properties (per session in Tyrus) for {@code @OnOpen}.
+ */
+public final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
+
+    private static final Logger LOG = Logger.getLogger(SwitchboardConfigurator.class.getName());
+    /** Set when a handshake was refused but the container would not take a 403 (not Tyrus): close 4501 on open. */
+    public static final String ORIGIN_REFUSED = SwitchboardConfigurator.class.getName() + ".originRefused";
+
+    private static volatile Wiring wiring;
+
+    public static void install(Wiring root) {
+        wiring = root;
+    }
+
+    public static void uninstall(Wiring root) {
+        if (wiring == root) {
+            wiring = null;
+        }
+    }
+
+    public static Wiring wiring() {
+        Wiring current = wiring;
+        if (current == null) {
+            throw new IllegalStateException("Switchboard is not started");
+        }
+        return current;
+    }
+
+    @Override
+    public <T> T getEndpointInstance(Class<T> endpointClass) {
+        return wiring().endpoint(endpointClass);
+    }
+
+    /** Always true here: the same-origin default needs the Host header, which only {@link #modifyHandshake} sees. */
+    @Override
+    public boolean checkOrigin(String originHeaderValue) {
+        return true;
+    }
+
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        Handshake handshake = new Handshake(request.getParameterMap(), request.getHeaders());
+        config.getUserProperties().put(Handshake.class.getName(), handshake);
+        Runnable hardClose = HardClose.captured();
+        if (hardClose != null) {
+            config.getUserProperties().put(HardClose.KEY, hardClose);
+        }
+        String origin = handshake.header("Origin");
+        if (!wiring().origins().allows(origin, handshake.header("Host"))) {
+            LOG.info(() -> "refused handshake from origin " + origin + " to " + request.getRequestURI().getPath());
+            if (!refuse(response, 403)) {
+                config.getUserProperties().put(ORIGIN_REFUSED, Boolean.TRUE);
+            }
+        }
+    }
+
+    /**
+     * The standard API cannot fail a handshake with a status; Tyrus (Payara, GlassFish, standalone)
+     * can, and then opens no WebSocket. Reached by reflection so the WAR needs no Tyrus class.
+     */
+    private static boolean refuse(HandshakeResponse response, int status) {
+        try {
+            Method setStatus = response.getClass().getMethod("setStatus", int.class);
+            setStatus.invoke(response, status);
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "container cannot refuse a handshake with a status", e);
+            return false;
+        }
+    }
+}

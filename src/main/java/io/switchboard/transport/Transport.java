@@ -1,0 +1,118 @@
+package io.switchboard.transport;
+
+import io.switchboard.Limits;
+import io.switchboard.identity.Authenticator;
+import io.switchboard.identity.Handshake;
+import io.switchboard.identity.Identity;
+import io.switchboard.protocol.CloseCode;
+import io.switchboard.protocol.FrameRejected;
+import io.switchboard.protocol.Refusal;
+import jakarta.websocket.DecodeException;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What the thin endpoints share: opening a connection in the contract's order, the one mapping of
+ * failures onto the wire, and the heartbeat.
+ */
+public final class Transport implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Transport.class.getName());
+
+    private final Limits limits;
+    private final Authenticator authenticator;
+    private final Connections connections;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "switchboard-heartbeat");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public Transport(Limits limits, Authenticator authenticator) {
+        this.limits = limits;
+        this.authenticator = authenticator;
+        this.connections = new Connections(limits);
+        long tick = Math.max(50, Math.min(1000, limits.pingInterval().toMillis() / 4));
+        scheduler.scheduleWithFixedDelay(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    public Connections connections() {
+        return connections;
+    }
+
+    /** Builds a connection once the handshake has proved who is calling. */
+    @FunctionalInterface
+    public interface Opener<C extends Connection> {
+        /** @throws Refusal to close instead, before any {@code welcome} */
+        C open(Peer peer, Identity identity, Handshake handshake);
+    }
+
+    /**
+     * Opens a connection: identity (4500/4001), then the opener's own checks (name 4502, connections
+     * per user 1008), then its welcome. Returns null when the connection was refused and closed.
+     */
+    public <C extends Connection> C open(Session session, Opener<C> opener) {
+        session.setMaxIdleTimeout(0); // our heartbeat decides; the container's timer is reset by our own sends
+        Peer peer = new SessionPeer(session, limits.maxQueuedBytes(), scheduler, limits.closeGrace().toMillis());
+        Map<String, Object> properties = session.getUserProperties();
+        try {
+            if (properties.containsKey(SwitchboardConfigurator.ORIGIN_REFUSED)) {
+                throw new Refusal(CloseCode.FORBIDDEN, "origin not allowed");
+            }
+            Handshake handshake = (Handshake) properties.get(Handshake.class.getName());
+            Identity identity = authenticator.authenticate(handshake);
+            return opener.open(peer, identity, handshake);
+        } catch (Refusal refusal) {
+            LOG.fine(() -> "refused " + session.getId() + ": " + refusal.code() + " " + refusal.reason());
+            peer.close(refusal.code(), refusal.reason());
+            return null;
+        }
+    }
+
+    /** The one path from a failure to the wire. {@code connection} is null when the open was refused. */
+    public void onError(Session session, Connection connection, Throwable error) {
+        Throwable cause = error instanceof DecodeException && error.getCause() != null ? error.getCause() : error;
+        if (connection == null || connection.isClosed()) {
+            return;
+        }
+        if (cause instanceof FrameRejected rejected) {
+            connection.reject(rejected);
+        } else if (cause instanceof Refusal refusal) {
+            connection.close(refusal.code(), refusal.reason());
+        } else if (!session.isOpen() || cause instanceof IOException) {
+            // The transport already failed (reset, 1007, 1009 by the container): it will close.
+            connection.closed();
+        } else {
+            LOG.log(Level.WARNING, "unexpected failure on connection " + session.getId(), cause);
+            connection.close(CloseCode.INTERNAL_ERROR, "internal error");
+        }
+    }
+
+    /** Text-only endpoints close on a binary frame. */
+    public void onBinary(Connection connection) {
+        if (connection != null) {
+            connection.close(CloseCode.BINARY_UNSUPPORTED, "binary frames are not supported");
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            connections.heartbeat();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "heartbeat failed", e);
+        }
+    }
+
+    /** Closes every connection with 1001 and stops the heartbeat once close frames had time to leave. */
+    @Override
+    public void close() {
+        connections.closeAll(CloseCode.GOING_AWAY, "server shutting down");
+        scheduler.schedule(scheduler::shutdownNow, limits.closeGrace().toMillis() + 100, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,21 @@
+package io.switchboard.transport;
+
+import io.switchboard.Limits;
+import io.switchboard.identity.OriginPolicy;
+import io.switchboard.protocol.Codec;
+
+/**
+ * What the container-made objects (configurator, decoder, encoder) need from the composition root.
+ * The container instantiates those classes itself, so the root installs itself here once.
+ */
+public interface Wiring {
+
+    /** A new endpoint instance, one per connection, with its collaborators handed in. */
+    <T> T endpoint(Class<T> type);
+
+    OriginPolicy origins();
+
+    Limits limits();
+
+    Codec codec();
+}
