@@ -96,6 +96,7 @@ export class ChatRoom extends Emitter {
     }
     if (this._pending.size >= this.options.maxPending) return null;
     const ref = newRef('say');
+    this._lastTyping = -Infinity; // the next keystroke starts a new message: say so at once
     const frame = frames.say(text, ref);
     this._pending.set(ref, frame);
     if (this._welcomed) this.socket.send(frame, { queue: false });

@@ -212,3 +212,14 @@ test('a refused identity ends in disconnected with the close code', async () => 
   assert.equal(closes[0].code, 4500);
   assert.equal(closes[0].willReconnect, false);
 });
+
+test('the first keystroke after sending a message says typing again at once', async () => {
+  let now = 0;
+  const t = room({ now: () => now, typingInterval: 2000 });
+  const ws = await open(t, welcome());
+  t.room.typing();
+  t.room.say('done');
+  now = 100;
+  t.room.typing();
+  assert.equal(ws.sentOfType('typing').length, 2);
+});

@@ -20,7 +20,11 @@ final class BrowserServer implements AutoCloseable {
 
     static final String PUBLISH_KEY = "browser-test-key";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: by default the JDK client asks for an h2c upgrade, which the server leaves hanging.
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private StandaloneServer server;
     private int port;
 
