@@ -86,14 +86,14 @@ final class BrowserServer implements AutoCloseable {
             public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
                 frame.append(data);
                 if (last) {
-                    String text = frame.toString();
+                    String received = frame.toString();
                     frame.setLength(0);
-                    if (text.contains("\"type\":\"welcome\"")) {
+                    if (received.contains("\"type\":\"welcome\"")) {
                         socket.sendText("{\"type\":\"say\",\"ref\":\"java-1\",\"text\":" + quote(text) + "}", true);
-                    } else if (text.contains("\"type\":\"ack\"")) {
-                        acked.complete(text);
-                    } else if (text.contains("\"type\":\"error\"")) {
-                        acked.completeExceptionally(new AssertionError("the server answered " + text));
+                    } else if (received.contains("\"type\":\"ack\"")) {
+                        acked.complete(received);
+                    } else if (received.contains("\"type\":\"error\"")) {
+                        acked.completeExceptionally(new AssertionError("the server answered " + received));
                     }
                 }
                 socket.request(1);
