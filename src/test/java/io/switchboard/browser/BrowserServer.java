@@ -10,9 +10,11 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** The standalone server on a free loopback port, restartable on the same port. */
@@ -78,7 +80,17 @@ final class BrowserServer implements AutoCloseable {
 
     /** Says `text` in `room` as `user` from a plain (non-browser) client and waits for the ack. */
     void say(String user, String room, String text) throws Exception {
-        CompletableFuture<String> acked = new CompletableFuture<>();
+        say(user, room, List.of(text));
+    }
+
+    /**
+     * Says each of `texts` in `room` as `user` from a plain (non-browser) client, paced under the
+     * server's rate limit, and waits for every ack.
+     */
+    void say(String user, String room, List<String> texts) throws Exception {
+        CompletableFuture<Void> welcomed = new CompletableFuture<>();
+        CompletableFuture<Void> failed = new CompletableFuture<>();
+        CountDownLatch acks = new CountDownLatch(texts.size());
         WebSocket.Listener listener = new WebSocket.Listener() {
             private final StringBuilder frame = new StringBuilder();
 
@@ -89,11 +101,11 @@ final class BrowserServer implements AutoCloseable {
                     String received = frame.toString();
                     frame.setLength(0);
                     if (received.contains("\"type\":\"welcome\"")) {
-                        socket.sendText("{\"type\":\"say\",\"ref\":\"java-1\",\"text\":" + quote(text) + "}", true);
+                        welcomed.complete(null);
                     } else if (received.contains("\"type\":\"ack\"")) {
-                        acked.complete(received);
+                        acks.countDown();
                     } else if (received.contains("\"type\":\"error\"")) {
-                        acked.completeExceptionally(new AssertionError("the server answered " + received));
+                        failed.completeExceptionally(new AssertionError("the server answered " + received));
                     }
                 }
                 socket.request(1);
@@ -102,7 +114,7 @@ final class BrowserServer implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
-                acked.completeExceptionally(new AssertionError("closed " + code + " " + reason));
+                failed.completeExceptionally(new AssertionError("closed " + code + " " + reason));
                 return null;
             }
         };
@@ -111,7 +123,22 @@ final class BrowserServer implements AutoCloseable {
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/chat/" + room + "?user=" + user), listener)
                 .get(5, TimeUnit.SECONDS);
         try {
-            acked.get(5, TimeUnit.SECONDS);
+            CompletableFuture.anyOf(welcomed, failed).get(5, TimeUnit.SECONDS);
+            int n = 0;
+            for (String text : texts) {
+                n++;
+                socket.sendText("{\"type\":\"say\",\"ref\":\"java-" + n + "\",\"text\":" + quote(text) + "}", true)
+                        .get(5, TimeUnit.SECONDS);
+                if (n >= 15) {
+                    Thread.sleep(120); // the burst is 20, then 10 a second
+                }
+            }
+            if (failed.isCompletedExceptionally()) {
+                failed.get();
+            }
+            if (!acks.await(10, TimeUnit.SECONDS)) {
+                throw new AssertionError(acks.getCount() + " of " + texts.size() + " messages were not acknowledged");
+            }
         } finally {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
         }

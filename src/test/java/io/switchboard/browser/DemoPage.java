@@ -48,7 +48,11 @@ final class DemoPage {
     }
 
     void markAllRead() {
-        byTestId("mark-read").click();
+        click("mark-read");
+    }
+
+    void click(String testId) {
+        byTestId(testId).click();
     }
 
     Object script(String script, Object... args) {

@@ -116,6 +116,21 @@ class DemoPageBrowserTest {
     }
 
     @Test
+    void olderMessagesLoadOnDemandAboveTheLatestFifty() throws Exception {
+        List<String> texts = java.util.stream.IntStream.rangeClosed(1, 55).mapToObj(i -> "old message " + i).toList();
+        server.say("ivan", "history", texts);
+        DemoPage judy = chromium.open(server.demo("judy", "history")).awaitConnected();
+        judy.awaitMessage("old message 55");
+        assertEquals(texts.subList(5, 55), judy.messageTexts(), "the welcome carries the latest 50");
+        judy.awaitVisible("load-older", true);
+
+        judy.click("load-older");
+        judy.await("the five oldest messages", page -> page.messageTexts().size() == 55, DemoPage.WAIT);
+        assertEquals(texts, judy.messageTexts(), "older messages go above, oldest first");
+        judy.awaitVisible("load-older", false);
+    }
+
+    @Test
     void theDemoPageIsSavedAsAScreenshot() throws Exception {
         DemoPage dana = chromium.open(server.demo("dana", "screenshot")).awaitConnected();
         DemoPage eve = chromium.open(server.demo("eve", "screenshot")).awaitConnected();
