@@ -7,10 +7,7 @@ import io.switchboard.http.ApiResponse;
 import io.switchboard.http.PublishKey;
 import io.switchboard.protocol.Codec;
 import io.switchboard.transport.RateLimiter;
-import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
@@ -68,17 +65,14 @@ public final class PublishApi {
         if (body.length > MAX_BODY_BYTES) {
             return ApiResponse.error(413, "too_large", "the body is larger than 64 KiB", codec::json);
         }
-        JsonObject request;
         // A strict decoder: invalid UTF-8 is bad JSON, not silently replaced.
-        try (JsonReader reader = Json.createReader(
-                new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8.newDecoder()))) {
-            JsonValue value = reader.readValue();
-            if (!(value instanceof JsonObject object)) {
-                return badRequest("bad_json", "the body must be a JSON object");
-            }
-            request = object;
-        } catch (JsonException | IllegalStateException e) {
+        JsonValue value = Codec.readOne(
+                new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8.newDecoder()));
+        if (value == null) {
             return badRequest("bad_json", "the body is not valid JSON");
+        }
+        if (!(value instanceof JsonObject request)) {
+            return badRequest("bad_json", "the body must be a JSON object");
         }
         try {
             return publish(request);

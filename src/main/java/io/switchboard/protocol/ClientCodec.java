@@ -1,10 +1,7 @@
 package io.switchboard.protocol;
 
-import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
@@ -65,11 +62,8 @@ public final class ClientCodec {
     }
 
     private static JsonObject readObject(String text) throws FrameRejected {
-        JsonValue value;
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
-            value = reader.readValue();
-        } catch (JsonException | IllegalStateException e) {
-            // Includes Parsson's nesting-depth limit: 100,000 '[' end here, not in a stack overflow.
+        JsonValue value = Codec.readOne(new StringReader(text));
+        if (value == null) {
             throw new FrameRejected(ErrorCode.BAD_JSON, "not valid JSON", null);
         }
         if (!(value instanceof JsonObject object)) {

@@ -1,8 +1,12 @@
 package io.switchboard.protocol;
 
+import jakarta.json.Json;
+import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
+import jakarta.json.stream.JsonParser;
+import java.io.Reader;
 
 /**
  * The one {@link Jsonb} both directions share. Creating a Jsonb is expensive and it is thread-safe,
@@ -20,6 +24,21 @@ public final class Codec implements AutoCloseable {
 
     public ServerCodec server() {
         return server;
+    }
+
+    /**
+     * Exactly one JSON value from {@code reader}, or null when the text is not that: invalid, with
+     * text after the value, or nested deeper than the parser allows (Parsson's limit, so 100,000
+     * '[' fail fast instead of overflowing the stack).
+     */
+    public static JsonValue readOne(Reader reader) {
+        try (JsonParser parser = Json.createParser(reader)) {
+            parser.next();
+            JsonValue value = parser.getValue();
+            return parser.hasNext() ? null : value;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** Any other JSON the server writes, such as HTTP API bodies. */

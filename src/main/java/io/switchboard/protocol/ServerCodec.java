@@ -12,7 +12,7 @@ public final class ServerCodec {
     }
 
     public String encode(ServerMessage message) {
-        return jsonb.toJson(message, ServerMessage.class);
+        return jsonb.toJson(message);
     }
 
     /** For clients and tests: JSON text back to a server frame. */

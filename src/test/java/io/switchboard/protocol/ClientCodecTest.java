@@ -1,0 +1,73 @@
+package io.switchboard.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The decoder tells the contract's error codes apart (section 7, "Frames"). */
+class ClientCodecTest {
+
+    private final ClientCodec codec = Codec.standard().client();
+
+    private FrameRejected rejected(String text) {
+        return assertThrows(FrameRejected.class, () -> codec.decode(text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[1,2]", "\"x\"", "42", "null", "{", "not json", "{\"type\":\"say\"}}", ""})
+    void anythingButOneJsonObjectIsBadJson(String text) {
+        assertEquals(ErrorCode.BAD_JSON, rejected(text).code());
+    }
+
+    @Test
+    void deepNestingIsBadJsonNotAStackOverflow() {
+        assertEquals(ErrorCode.BAD_JSON, rejected("[".repeat(100_000)).code());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "{\"type\":5}", "{\"type\":null}", "{\"type\":{\"a\":1}}"})
+    void aMissingOrNonStringTypeIsInvalid(String text) {
+        assertEquals(ErrorCode.INVALID, rejected(text).code());
+    }
+
+    @Test
+    void anUnknownTypeIsUnknownTypeAndKeepsTheRef() {
+        FrameRejected rejected = rejected("{\"type\":\"dance\",\"ref\":\"d1\"}");
+        assertEquals(ErrorCode.UNKNOWN_TYPE, rejected.code());
+        assertEquals("d1", rejected.ref());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"type\":\"ping\",\"ref\":5}", "{\"type\":\"ping\",\"ref\":[]}",
+        "{\"type\":\"ping\",\"ref\":\"12345678901234567890123456789012345678901234567890123456789012345\"}"})
+    void aRefThatIsNotAShortStringIsInvalid(String text) {
+        FrameRejected rejected = rejected(text);
+        assertEquals(ErrorCode.INVALID, rejected.code());
+        assertNull(rejected.ref());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"type\":\"say\",\"text\":5,\"ref\":\"a\"}", "{\"type\":\"history\",\"limit\":\"ten\",\"ref\":\"a\"}",
+        "{\"type\":\"history\",\"limit\":1.5,\"ref\":\"a\"}", "{\"type\":\"read\",\"seq\":1e400,\"ref\":\"a\"}",
+        "{\"type\":\"read\",\"seq\":123456789012345678901234567890,\"ref\":\"a\"}",
+        "{\"type\":\"history\",\"limit\":4294967296,\"ref\":\"a\"}", "{\"type\":\"subscribe\",\"topic\":[],\"ref\":\"a\"}"})
+    void aFieldOfTheWrongKindIsInvalidWithTheRef(String text) {
+        FrameRejected rejected = rejected(text);
+        assertEquals(ErrorCode.INVALID, rejected.code());
+        assertEquals("a", rejected.ref());
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredForCompatibleExtensions() throws FrameRejected {
+        assertEquals(new ClientMessage.Ping("p"), codec.decode("{\"type\":\"ping\",\"ref\":\"p\",\"future\":{\"x\":1}}"));
+    }
+
+    @Test
+    void aSayWithoutRefDecodesWithANullRef() throws FrameRejected {
+        assertEquals(new ClientMessage.Say("hi", null), codec.decode("{\"type\":\"say\",\"text\":\"hi\"}"));
+    }
+}

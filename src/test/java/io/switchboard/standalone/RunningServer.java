@@ -1,0 +1,104 @@
+package io.switchboard.standalone;
+
+import io.switchboard.Settings;
+import io.switchboard.Switchboard;
+import io.switchboard.WsRecorder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A standalone server on a free loopback port, for one test class; publish key {@value #KEY}. */
+public final class RunningServer implements AutoCloseable {
+
+    public static final String KEY = "test-publish-key";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(WsRecorder.WAIT).build();
+
+    private final StandaloneServer server;
+    private final int port;
+
+    private RunningServer(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(Map.of(
+                "switchboard.host", "127.0.0.1",
+                "switchboard.port", "0",
+                "switchboard.auth", "dev",
+                "switchboard.publishKey", KEY));
+        all.putAll(settings);
+        this.server = new StandaloneServer(Settings.of(all));
+        try {
+            this.port = server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static RunningServer start() {
+        return new RunningServer(Map.of());
+    }
+
+    /** With some settings overridden, such as {@code switchboard.retention}. */
+    public static RunningServer start(Map<String, String> settings) {
+        return new RunningServer(settings);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Switchboard switchboard() {
+        return server.switchboard();
+    }
+
+    public String http(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    public String ws(String path) {
+        return "ws://127.0.0.1:" + port + path;
+    }
+
+    /** Joins {@code room} as {@code user} and returns the recorder, its welcome already read. */
+    public WsRecorder chat(String room, String user) {
+        WsRecorder recorder = WsRecorder.open(ws("/chat/" + room + "?user=" + user));
+        recorder.expect(io.switchboard.protocol.ServerMessage.Welcome.class);
+        return recorder;
+    }
+
+    public HttpResponse<String> publish(String json) {
+        return post("/api/notifications", json, Map.of("Authorization", "Bearer " + KEY, "Content-Type", "application/json"));
+    }
+
+    public HttpResponse<String> post(String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(http(path)))
+                .timeout(WsRecorder.WAIT)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
+    public HttpResponse<String> get(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(http(path))).timeout(WsRecorder.WAIT).GET();
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
