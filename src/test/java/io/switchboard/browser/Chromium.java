@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -14,6 +17,8 @@ import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 /**
  * Debian's headless Chromium, driven through the system chromedriver. One per test class: every
@@ -67,6 +72,8 @@ final class Chromium implements AutoCloseable {
                 "--disable-backgrounding-occluded-windows",
                 "--window-size=1280,900",
                 "--user-data-dir=" + profile);
+        // Console messages, so a test can tell that the page ran without script errors.
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort()
@@ -90,6 +97,14 @@ final class Chromium implements AutoCloseable {
         String handle = driver.getWindowHandle();
         driver.get(url);
         return new DemoPage(driver, handle);
+    }
+
+    /** Console errors the current window logged since the last call (script errors, failed loads). */
+    List<String> consoleErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .toList();
     }
 
     /** Closes every window but one, so the next test starts from a clean browser. */

@@ -38,8 +38,12 @@ class DemoPageBrowserTest {
     }
 
     @AfterEach
-    void cleanBrowser() {
-        chromium.closeWindows();
+    void noScriptErrorsThenACleanBrowser() {
+        try {
+            assertEquals(List.of(), chromium.consoleErrors(), "the page logged errors");
+        } finally {
+            chromium.closeWindows();
+        }
     }
 
     @Test
