@@ -39,7 +39,7 @@ export class ChatView {
       const text = epochChanged
         ? 'The server restarted and lost the messages it had; messages sent while you were away may be missing.'
         : 'You were away too long: some messages are no longer available.';
-      this.e.messages.append(el('li', { class: 'gap', 'data-testid': 'gap', role: 'note' }, 'Some messages may be missing here.'));
+      this._insert(el('li', { class: 'gap', 'data-testid': 'gap', role: 'note' }, 'Some messages may be missing here.'));
       this.showNotice(text);
     });
     on('message', (message) => {
@@ -148,9 +148,12 @@ export class ChatView {
 
   _append(message) {
     if (!this._oldest || this._oldest.epoch !== this._epoch) this._setOlder(message.seq, this._epoch);
-    // Keep pending messages last: they are still on their way.
-    const firstPending = this.e.messages.querySelector('li.pending');
-    this.e.messages.insertBefore(this._messageItem(message), firstPending);
+    this._insert(this._messageItem(message));
+  }
+
+  /** Adds a line at the end, but before pending messages: those are still on their way. */
+  _insert(node) {
+    this.e.messages.insertBefore(node, this.e.messages.querySelector('li.pending'));
     this._scroll();
   }
 

@@ -82,6 +82,13 @@ final class DemoPage {
                 + ".map(e => e.textContent)");
     }
 
+    /** Every line of the message log in order: message texts, and "(gap)" where messages may be missing. */
+    @SuppressWarnings("unchecked")
+    List<String> logLines() {
+        return (List<String>) script("return [...document.querySelectorAll('[data-testid=messages] > li')]"
+                + ".map(li => li.dataset.testid === 'gap' ? '(gap)' : li.querySelector('[data-testid=message-text]').textContent)");
+    }
+
     long occurrences(String text) {
         return messageTexts().stream().filter(text::equals).count();
     }

@@ -71,6 +71,9 @@ class ReconnectBrowserTest {
             assertEquals(1L, page.occurrences("sent while you were away"), page.messageTexts().toString());
             assertEquals(1L, page.occurrences("before the restart"), page.messageTexts().toString());
         }
+        List<String> log = frank.logLines();
+        assertTrue(log.indexOf("before the restart") < log.indexOf("(gap)")
+                && log.indexOf("(gap)") < log.indexOf("typed during the outage"), "the gap is marked where it is: " + log);
         grace.awaitText("member-count", "2");
         chromium.screenshot(grace, "after-restart");
     }
