@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 
 /** The demo page in headless Chromium against the standalone server: chat, notifications, safety. */
@@ -117,6 +118,19 @@ class DemoPageBrowserTest {
         assertEquals(0L, victim.script("return window.__alerts.length"), "alert() was called");
         mallory.focus();
         assertNoAlert();
+    }
+
+    @Test
+    void aVisitorCanChooseANameAndChatWithTheKeyboardAlone() {
+        DemoPage kim = chromium.open(server.base());
+        assertEquals("name-input", kim.script("return document.activeElement.id"), "the name box has the focus");
+        chromium.driver().switchTo().activeElement().sendKeys("kim", Keys.ENTER);
+        kim.awaitConnected().awaitText("room-title", "# lobby");
+        assertEquals("message-input", kim.script("return document.activeElement.id"), "then the message box");
+        chromium.driver().switchTo().activeElement().sendKeys("typed, never clicked", Keys.ENTER);
+        kim.awaitMessage("typed, never clicked");
+        assertEquals("", kim.script("return document.activeElement.value"), "the box is empty and ready again");
+        assertTrue(String.valueOf(kim.script("return location.search")).contains("user=kim"), "a reload comes back as kim");
     }
 
     @Test
