@@ -7,10 +7,10 @@ import io.switchboard.protocol.FrameRejected;
 import io.switchboard.protocol.ServerCodec;
 import io.switchboard.protocol.ServerMessage;
 import io.switchboard.protocol.ServerMessage.Message;
+import io.switchboard.transport.Audience;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,16 +69,16 @@ final class Room {
         synchronized (this) {
             audience = members;
             if (users.merge(user, 1, Integer::sum) == 1) {
-                offer(audience, codec.encode(ServerMessage.Presence.join(user, users.size())));
+                Audience.offer(audience, codec.encode(ServerMessage.Presence.join(user, users.size())));
             }
-            members = with(members, connection);
+            members = Audience.with(members, connection);
             NumberedLog.Recovery<Message> recovery = log.recover(since, epoch);
             connection.peer().offer(codec.encode(ServerMessage.Welcome.chat(name, user, users.size(),
                     users.keySet().stream().limit(MAX_LISTED_MEMBERS).toList(),
                     log.latest(), log.epoch(), recovery.recovered(), recovery.items())));
         }
         return () -> {
-            flush(audience);
+            Audience.flush(audience);
             connection.peer().flush();
         };
     }
@@ -88,7 +88,7 @@ final class Room {
         ChatConnection[] audience;
         String user = connection.identity().user();
         synchronized (this) {
-            ChatConnection[] remaining = without(members, connection);
+            ChatConnection[] remaining = Audience.without(members, connection);
             if (remaining == members) {
                 return;
             }
@@ -96,10 +96,10 @@ final class Room {
             audience = remaining;
             if (users.merge(user, -1, Integer::sum) == 0) {
                 users.remove(user);
-                offer(audience, codec.encode(ServerMessage.Presence.leave(user, users.size())));
+                Audience.offer(audience, codec.encode(ServerMessage.Presence.leave(user, users.size())));
             }
         }
-        flush(audience);
+        Audience.flush(audience);
     }
 
     /** Publishes {@code text}, or acknowledges the first seq again when this user already sent {@code ref}. */
@@ -124,12 +124,12 @@ final class Room {
                         Instant.now().truncatedTo(ChronoUnit.MILLIS).toString()));
                 remember(key, message.seq());
                 audience = members;
-                offer(audience, codec.encode(message));
+                Audience.offer(audience, codec.encode(message));
                 sender.peer().offer(codec.encode(new ServerMessage.Ack(ref, message.seq())));
             }
         }
         if (audience != null) {
-            flush(audience);
+            Audience.flush(audience);
         }
         sender.peer().flush();
     }
@@ -162,36 +162,6 @@ final class Room {
             refs.put(key, seq);
             refsBySeq.addLast(Map.entry(seq, key));
         }
-    }
-
-    private static void offer(ChatConnection[] audience, String frame) {
-        for (ChatConnection member : audience) {
-            member.peer().offer(frame);
-        }
-    }
-
-    private static void flush(ChatConnection[] audience) {
-        for (ChatConnection member : audience) {
-            member.peer().flush();
-        }
-    }
-
-    private static ChatConnection[] with(ChatConnection[] members, ChatConnection added) {
-        ChatConnection[] grown = Arrays.copyOf(members, members.length + 1);
-        grown[members.length] = added;
-        return grown;
-    }
-
-    private static ChatConnection[] without(ChatConnection[] members, ChatConnection removed) {
-        for (int i = 0; i < members.length; i++) {
-            if (members[i] == removed) {
-                ChatConnection[] shrunk = new ChatConnection[members.length - 1];
-                System.arraycopy(members, 0, shrunk, 0, i);
-                System.arraycopy(members, i + 1, shrunk, i, members.length - i - 1);
-                return shrunk;
-            }
-        }
-        return members;
     }
 
     /** For tests: the user ids present, in join order. */

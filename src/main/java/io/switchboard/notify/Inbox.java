@@ -4,6 +4,7 @@ import io.switchboard.channel.NumberedLog;
 import io.switchboard.protocol.ServerCodec;
 import io.switchboard.protocol.ServerMessage;
 import io.switchboard.protocol.ServerMessage.Notification;
+import io.switchboard.transport.Audience;
 
 /** One user's inbox: a numbered log of their notifications, how far they have read, their open connections. */
 final class Inbox {
@@ -13,7 +14,7 @@ final class Inbox {
     private final ServerCodec codec;
     /** Guarded by {@code this}, like {@link #connections}. Never goes down. */
     private long readUpTo;
-    private NotifyConnection[] connections = Audience.NONE;
+    private NotifyConnection[] connections = new NotifyConnection[0];
 
     Inbox(String user, NumberedLog<Notification> log, ServerCodec codec) {
         this.user = user;

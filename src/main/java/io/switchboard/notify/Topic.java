@@ -4,6 +4,7 @@ import io.switchboard.channel.NumberedLog;
 import io.switchboard.protocol.ServerCodec;
 import io.switchboard.protocol.ServerMessage;
 import io.switchboard.protocol.ServerMessage.Notification;
+import io.switchboard.transport.Audience;
 
 /** A topic: a numbered log shared by its subscribers. */
 final class Topic {
@@ -12,7 +13,7 @@ final class Topic {
     private final NumberedLog<Notification> log;
     private final ServerCodec codec;
     /** Guarded by {@code this}. */
-    private NotifyConnection[] subscribers = Audience.NONE;
+    private NotifyConnection[] subscribers = new NotifyConnection[0];
 
     Topic(String name, NumberedLog<Notification> log, ServerCodec codec) {
         this.name = name;

@@ -35,7 +35,11 @@ final class HttpRoutes extends HttpHandler {
                 response.sendError(405);
                 return;
             }
-            byte[] body = request.getInputStream().readNBytes(PublishApi.MAX_BODY_BYTES + 1);
+            byte[] body = readBody(request);
+            if (body == null) {
+                response.sendError(411);
+                return;
+            }
             write(switchboard.publishApi().post(request.getHeader("Authorization"), request.getContentType(), body),
                     response);
         } else if (path.startsWith(ROOMS + "/")) {
@@ -49,6 +53,23 @@ final class HttpRoutes extends HttpHandler {
         } else {
             files.service(request, response);
         }
+    }
+
+    /**
+     * At most one byte over the limit, enough to answer 413. Grizzly takes any {@code Upgrade}
+     * header (Java's HttpClient sends {@code h2c}) as a protocol switch after which the body never
+     * ends, so a declared length is read exactly, and such a request without one gets null (411).
+     */
+    private static byte[] readBody(Request request) throws java.io.IOException {
+        int limit = PublishApi.MAX_BODY_BYTES + 1;
+        long declared = request.getContentLengthLong();
+        if (declared >= 0) {
+            return request.getInputStream().readNBytes((int) Math.min(declared, limit));
+        }
+        if (request.getHeader("Upgrade") != null) {
+            return null;
+        }
+        return request.getInputStream().readNBytes(limit);
     }
 
     private static void write(ApiResponse answer, Response response) throws Exception {

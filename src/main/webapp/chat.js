@@ -1,0 +1,241 @@
+// A chat room connection (contract 3.1) on top of Socket: resumes from the last seq, drops
+// duplicates, retries unacknowledged `say` frames with the same ref after a reconnect, and keeps
+// the member list.
+//
+// Events, besides Socket's open / error / close (detail as there):
+//   state     {state, attempt}   'connected' only once the welcome arrived
+//   welcome   the welcome frame, plus `resumed` (whether since/epoch were sent)
+//   recovery  {recovered, epochChanged}   after a resume; recovered false: messages were lost
+//   message   a chat message, each seq once and in order
+//   presence  {event, user, count}
+//   typing    {user}
+//   ack       {ref, seq}
+//   history   the history frame (also the value of the history() promise)
+//   error     {source: 'socket'} or {source: 'server', code, message, ref}
+//   frame     every server frame, as received
+
+import { Emitter } from './emitter.js';
+import { LogPosition, resolveToken } from './resume.js';
+import { chatPath, codePointLength, connectionUrl, frames, isRoomName, MAX_TEXT_CODE_POINTS, newRef } from './protocol.js';
+import { Socket, State } from './socket.js';
+
+export const CHAT_DEFAULTS = Object.freeze({
+  maxPending: 100, // say frames kept until acknowledged
+  typingInterval: 2000, // ms between two typing frames
+  historyTimeout: 10000, // ms to wait for a history reply
+  retryRateLimited: 1000, // ms before resending a say the server rate limited
+});
+
+export class ChatRoom extends Emitter {
+  /**
+   * @param {string} room
+   * @param {object} options  base, user (auth=dev) or token (auth=jwt; a string or a function),
+   *   CHAT_DEFAULTS, and any Socket option
+   */
+  constructor(room, options = {}) {
+    super();
+    if (!isRoomName(room)) throw new TypeError(`invalid room name: ${room}`);
+    this.room = room;
+    this.options = { ...CHAT_DEFAULTS, ...options };
+    this.position = new LogPosition();
+    this.members = new Set();
+    this.count = 0;
+    this.user = undefined;
+    this._pending = new Map(); // ref -> say frame, in the order they were said
+    this._histories = new Map(); // ref -> {resolve, reject, timer}
+    this._welcomed = false;
+    this._resumed = false;
+    this._lastTyping = -Infinity;
+    this._state = State.DISCONNECTED;
+    this._now = options.now ?? (() => Date.now());
+    this._setTimeout = options.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
+    this._clearTimeout = options.clearTimeout ?? ((id) => globalThis.clearTimeout(id));
+    this.socket = new Socket({
+      ...this.options,
+      url: async () => {
+        const from = this.position.resumeFrom();
+        this._resumed = from.epoch !== undefined;
+        const token = await resolveToken(this.options.token);
+        return connectionUrl(this.options.base, chatPath(room), { user: this.options.user, token, ...from });
+      },
+    });
+    this.socket.on('open', (detail) => this.emit('open', detail));
+    this.socket.on('error', (detail) => this.emit('error', detail));
+    this.socket.on('close', (detail) => this._closed(detail));
+    this.socket.on('state', () => this._updateState());
+    this.socket.on('message', (frame) => this._received(frame));
+  }
+
+  get state() {
+    return this._state;
+  }
+
+  /** Refs of `say` frames not acknowledged yet, oldest first. */
+  get pending() {
+    return [...this._pending.keys()];
+  }
+
+  connect() {
+    this.socket.connect();
+    return this;
+  }
+
+  close() {
+    this.socket.close(1000, 'bye');
+    return this;
+  }
+
+  /**
+   * Says `text` in the room. Returns the frame's ref (the `ack` event names it), or null when
+   * maxPending messages are already waiting. While disconnected the message waits and is sent,
+   * once, after the next welcome.
+   */
+  say(text) {
+    if (typeof text !== 'string' || text.length === 0 || codePointLength(text) > MAX_TEXT_CODE_POINTS) {
+      throw new RangeError(`text must be 1 to ${MAX_TEXT_CODE_POINTS} characters`);
+    }
+    if (this._pending.size >= this.options.maxPending) return null;
+    const ref = newRef('say');
+    this._lastTyping = -Infinity; // the next keystroke starts a new message: say so at once
+    const frame = frames.say(text, ref);
+    this._pending.set(ref, frame);
+    if (this._welcomed) this.socket.send(frame, { queue: false });
+    return ref;
+  }
+
+  /** Tells the others this user is typing; call it on every keystroke, it throttles itself. */
+  typing() {
+    const now = this._now();
+    if (!this._welcomed || now - this._lastTyping < this.options.typingInterval) return false;
+    this._lastTyping = now;
+    return this.socket.send(frames.typing(), { queue: false });
+  }
+
+  /** Older messages: resolves to {messages (oldest first), more}. `before` is exclusive. */
+  history({ before, limit } = {}) {
+    const ref = newRef('hist');
+    return new Promise((resolve, reject) => {
+      if (!this._welcomed || !this.socket.send(frames.history(before, limit, ref), { queue: false })) {
+        reject(new Error('not connected'));
+        return;
+      }
+      const timer = this._setTimeout(() => {
+        this._histories.delete(ref);
+        reject(new Error('history timed out'));
+      }, this.options.historyTimeout);
+      this._histories.set(ref, { resolve, reject, timer });
+    });
+  }
+
+  // --- internals ---
+
+  _received(frame) {
+    this.emit('frame', frame);
+    switch (frame.type) {
+      case 'welcome':
+        this._welcome(frame);
+        break;
+      case 'message':
+        this._message(frame);
+        break;
+      case 'ack':
+        if (this._pending.delete(frame.ref)) this.emit('ack', { ref: frame.ref, seq: frame.seq });
+        break;
+      case 'presence':
+        if (frame.event === 'join') this.members.add(frame.user);
+        else if (frame.event === 'leave') this.members.delete(frame.user);
+        this.count = frame.count;
+        this.emit('presence', { event: frame.event, user: frame.user, count: frame.count });
+        break;
+      case 'typing':
+        this.emit('typing', { user: frame.user });
+        break;
+      case 'history': {
+        const waiting = this._histories.get(frame.ref);
+        if (waiting) {
+          this._histories.delete(frame.ref);
+          this._clearTimeout(waiting.timer);
+          waiting.resolve({ messages: frame.messages ?? [], more: Boolean(frame.more) });
+        }
+        this.emit('history', frame);
+        break;
+      }
+      case 'error':
+        this._error(frame);
+        break;
+      default:
+        // pong and frame types from later versions of the contract: nothing to do
+        break;
+    }
+  }
+
+  _welcome(frame) {
+    const epochChanged = this.position.adopt(frame.epoch);
+    this.user = frame.user;
+    this.count = frame.count;
+    this.members = new Set(frame.members ?? []);
+    this.emit('welcome', { ...frame, resumed: this._resumed });
+    if (this._resumed) {
+      this.emit('recovery', { recovered: frame.recovered === true, epochChanged });
+    }
+    for (const message of frame.messages ?? []) {
+      // After an incomplete recovery the messages start past a gap: take them as they come.
+      if (this.position.accept(message.seq, { allowGap: true }) === 'new') this.emit('message', message);
+    }
+    this.position.catchUp(frame.seq);
+    this._welcomed = true;
+    this._updateState();
+    // Unacknowledged messages go again with their own ref: the server acks a repeat with the
+    // first seq instead of posting it twice.
+    for (const say of this._pending.values()) this.socket.send(say, { queue: false });
+  }
+
+  _message(frame) {
+    if (!this._welcomed || frame.room !== this.room) return;
+    const verdict = this.position.accept(frame.seq);
+    if (verdict === 'new') this.emit('message', frame);
+    else if (verdict === 'gap') this.socket.reconnect('gap in seq'); // the resume fills it
+  }
+
+  _error(frame) {
+    const say = frame.ref === undefined ? undefined : this._pending.get(frame.ref);
+    if (say) {
+      if (frame.code === 'rate_limited') {
+        this._setTimeout(() => {
+          if (this._welcomed && this._pending.has(frame.ref)) this.socket.send(say, { queue: false });
+        }, this.options.retryRateLimited);
+      } else {
+        this._pending.delete(frame.ref); // invalid or forbidden: sending it again will not help
+      }
+    }
+    const waiting = frame.ref === undefined ? undefined : this._histories.get(frame.ref);
+    if (waiting) {
+      this._histories.delete(frame.ref);
+      this._clearTimeout(waiting.timer);
+      waiting.reject(Object.assign(new Error(frame.message ?? frame.code), { code: frame.code }));
+    }
+    this.emit('error', { source: 'server', code: frame.code, message: frame.message, ref: frame.ref });
+  }
+
+  _closed(detail) {
+    this._welcomed = false;
+    for (const [ref, waiting] of this._histories) {
+      this._clearTimeout(waiting.timer);
+      waiting.reject(new Error('connection closed'));
+      this._histories.delete(ref);
+    }
+    this.emit('close', detail);
+    // The socket's own state event follows and updates ours.
+  }
+
+  _updateState() {
+    const socketState = this.socket.state;
+    let state;
+    if (socketState === State.DISCONNECTED) state = State.DISCONNECTED;
+    else if (socketState === State.CONNECTED && this._welcomed) state = State.CONNECTED;
+    else state = State.CONNECTING;
+    if (state === this._state) return;
+    this._state = state;
+    this.emit('state', { state, attempt: this.socket.attempt });
+  }
+}

@@ -1,0 +1,133 @@
+// Test doubles for the browser client: a WebSocket driven by the test, and a clock whose
+// timers run only when the test advances it.
+
+export class FakeClock {
+  constructor() {
+    this.now = 0;
+    this._timers = new Map();
+    this._next = 1;
+    this.setTimeout = (fn, ms = 0) => {
+      const id = this._next++;
+      this._timers.set(id, { at: this.now + Math.max(0, ms), fn });
+      return id;
+    };
+    this.clearTimeout = (id) => {
+      this._timers.delete(id);
+    };
+  }
+
+  /** Runs every timer due within `ms`, in time order, including ones those timers set. */
+  advance(ms) {
+    const end = this.now + ms;
+    for (;;) {
+      let due = null;
+      for (const [id, timer] of this._timers) {
+        if (timer.at <= end && (due === null || timer.at < due[1].at)) due = [id, timer];
+      }
+      if (!due) break;
+      this._timers.delete(due[0]);
+      this.now = due[1].at;
+      due[1].fn();
+    }
+    this.now = end;
+  }
+
+  get pending() {
+    return this._timers.size;
+  }
+}
+
+export function fakeWebSocketClass() {
+  const instances = [];
+  class FakeWebSocket {
+    static instances = instances;
+    static CONNECTING = 0;
+    static OPEN = 1;
+    static CLOSING = 2;
+    static CLOSED = 3;
+
+    constructor(url) {
+      this.url = url;
+      this.readyState = FakeWebSocket.CONNECTING;
+      this.sent = [];
+      this.closedWith = null;
+      this.onopen = this.onmessage = this.onerror = this.onclose = null;
+      instances.push(this);
+    }
+
+    send(text) {
+      if (this.readyState !== FakeWebSocket.OPEN) throw new Error('not open');
+      this.sent.push(JSON.parse(text));
+    }
+
+    close(code, reason) {
+      this.closedWith = { code, reason };
+      this.readyState = FakeWebSocket.CLOSING;
+    }
+
+    // --- the test plays the server ---
+
+    get query() {
+      return new URL(this.url).searchParams;
+    }
+
+    serverOpen() {
+      this.readyState = FakeWebSocket.OPEN;
+      this.onopen?.({ type: 'open' });
+    }
+
+    serverSend(frame) {
+      this.onmessage?.({ type: 'message', data: typeof frame === 'string' ? frame : JSON.stringify(frame) });
+    }
+
+    serverClose(code, reason = '') {
+      this.readyState = FakeWebSocket.CLOSED;
+      this.onclose?.({ type: 'close', code, reason, wasClean: code !== 1006 });
+    }
+
+    sentOfType(type) {
+      return this.sent.filter((frame) => frame.type === type);
+    }
+  }
+  return FakeWebSocket;
+}
+
+/** A minimal window/document pair for online/offline and visibility events. */
+export function fakeBrowser() {
+  const window = new EventTarget();
+  const document = new EventTarget();
+  document.visibilityState = 'visible';
+  return { window, document };
+}
+
+/** Options that plug the fakes into a Socket, ChatRoom or Notifications. */
+export function fakeOptions(overrides = {}) {
+  const clock = new FakeClock();
+  const WebSocket = fakeWebSocketClass();
+  const { window, document } = fakeBrowser();
+  return {
+    clock,
+    WebSocket,
+    window,
+    document,
+    options: {
+      base: 'http://127.0.0.1:8080/',
+      WebSocket,
+      setTimeout: clock.setTimeout,
+      clearTimeout: clock.clearTimeout,
+      window,
+      document,
+      random: () => 1,
+      ...overrides,
+    },
+  };
+}
+
+/** Waits for pending promise callbacks (the url() of a connection attempt is async). */
+export const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+export function record(emitter, type) {
+  const seen = [];
+  emitter.on(type, (detail) => seen.push(detail));
+  return seen;
+}
