@@ -68,6 +68,15 @@ class WarLifecycleIT {
     }
 
     @Test
+    @Order(0)
+    void theWarBringsNoLibrariesOfItsOwn() {
+        // Payara and GlassFish supply Tyrus, Yasson and the APIs; a copy in the WAR would shadow them.
+        List<String> libraries = SwitchboardWar.fromBuild().getContent().keySet().stream()
+                .map(Object::toString).filter(path -> path.startsWith("/WEB-INF/lib/")).toList();
+        assertEquals(List.of(), libraries);
+    }
+
+    @Test
     @Order(1)
     void healthAnswersUp(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
         assertEquals("/switchboard/", url.getPath(), "context root");
