@@ -29,6 +29,7 @@ public final class StandaloneServer {
     private final Settings settings;
     private Switchboard switchboard;
     private HttpServer http;
+    private RequestDeadline deadline;
     private int port;
 
     public StandaloneServer(Settings settings) {
@@ -51,6 +52,9 @@ public final class StandaloneServer {
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
         // Grizzly would cut idle connections at 30 s, WebSockets included; our heartbeat decides.
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        // With that timeout off, nothing else bounds a request that never completes (slowloris).
+        RequestDeadline requestDeadline = new RequestDeadline(settings.getLong("switchboard.requestTimeoutMs", 10_000));
+        listener.registerAddOn(requestDeadline);
         listener.registerAddOn(new ConnectionCapture());
         listener.registerAddOn(tyrusAddOn(websockets));
         HttpServer server = new HttpServer();
@@ -60,9 +64,11 @@ public final class StandaloneServer {
         try {
             server.start();
         } catch (IOException e) {
+            requestDeadline.stop();
             started.close();
             throw e;
         }
+        this.deadline = requestDeadline;
         this.switchboard = started;
         this.http = server;
         this.port = listener.getPort();
@@ -89,6 +95,7 @@ public final class StandaloneServer {
             Thread.currentThread().interrupt();
         }
         http.shutdownNow();
+        deadline.stop();
         http = null;
         switchboard = null;
     }
