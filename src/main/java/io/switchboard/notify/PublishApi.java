@@ -6,9 +6,9 @@ import io.switchboard.channel.Registry;
 import io.switchboard.http.ApiResponse;
 import io.switchboard.http.PublishKey;
 import io.switchboard.protocol.Codec;
+import io.switchboard.protocol.Utf16;
 import io.switchboard.transport.RateLimiter;
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
@@ -77,8 +77,9 @@ public final class PublishApi {
                 return badRequest("bad_json", "the body must be a JSON object");
             }
             request = object;
-        } catch (JsonException | IllegalStateException e) {
-            return badRequest("bad_json", "the body is not valid JSON");
+        } catch (RuntimeException e) {
+            // Besides JsonException, Parsson's nesting and number-length limits throw plain RuntimeExceptions.
+            return badRequest("bad_json", "the body is not valid JSON, or beyond the parser's limits");
         }
         try {
             return publish(request);
@@ -137,7 +138,11 @@ public final class PublishApi {
         if (!(data instanceof JsonObject object)) {
             throw new Invalid("'data' must be an object");
         }
-        if (object.toString().getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
+        String json = object.toString();
+        if (!Utf16.isWellFormed(json)) {
+            throw new Invalid("'data' holds a lone surrogate");
+        }
+        if (json.getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
             throw new Invalid("'data' is larger than 16 KiB");
         }
         return object;
@@ -153,6 +158,9 @@ public final class PublishApi {
             throw new Invalid("'" + name + "' must be a string");
         }
         String s = string.getString();
+        if (!Utf16.isWellFormed(s)) {
+            throw new Invalid("'" + name + "' holds a lone surrogate");
+        }
         if (s.codePointCount(0, s.length()) > max) {
             throw new Invalid("'" + name + "' is longer than " + max + " characters");
         }

@@ -1,7 +1,6 @@
 package io.switchboard.protocol;
 
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -68,9 +67,10 @@ public final class ClientCodec {
         JsonValue value;
         try (JsonReader reader = Json.createReader(new StringReader(text))) {
             value = reader.readValue();
-        } catch (JsonException | IllegalStateException e) {
-            // Includes Parsson's nesting-depth limit: 100,000 '[' end here, not in a stack overflow.
-            throw new FrameRejected(ErrorCode.BAD_JSON, "not valid JSON", null);
+        } catch (RuntimeException e) {
+            // Parsson's limits throw plain RuntimeExceptions: nesting depth ("too deeply nested": 100,000 '['
+            // end here, not in a stack overflow) and number length (UnsupportedOperationException).
+            throw new FrameRejected(ErrorCode.BAD_JSON, "not valid JSON, or beyond the parser's limits", null);
         }
         if (!(value instanceof JsonObject object)) {
             throw new FrameRejected(ErrorCode.BAD_JSON, "not a JSON object", null);
@@ -83,7 +83,8 @@ public final class ClientCodec {
         if (ref == null || ref == JsonValue.NULL) {
             return null;
         }
-        if (!(ref instanceof JsonString string) || string.getString().length() > MAX_REF_LENGTH) {
+        if (!(ref instanceof JsonString string) || string.getString().length() > MAX_REF_LENGTH
+                || !Utf16.isWellFormed(string.getString())) {
             throw new FrameRejected(ErrorCode.INVALID, "'ref' must be a string of at most 64 characters", null);
         }
         return string.getString();
@@ -94,8 +95,11 @@ public final class ClientCodec {
             return;
         }
         if (javaType == String.class) {
-            if (!(value instanceof JsonString)) {
+            if (!(value instanceof JsonString string)) {
                 throw new FrameRejected(ErrorCode.INVALID, "'" + name + "' must be a string", ref);
+            }
+            if (!Utf16.isWellFormed(string.getString())) {
+                throw new FrameRejected(ErrorCode.INVALID, "'" + name + "' holds a lone surrogate", ref);
             }
         } else if (javaType == Long.class || javaType == Integer.class) {
             if (!(value instanceof JsonNumber number) || !fits(number, javaType)) {
