@@ -56,6 +56,8 @@ public final class StandaloneServer {
         RequestDeadline requestDeadline = new RequestDeadline(settings.getLong("switchboard.requestTimeoutMs", 10_000));
         listener.registerAddOn(requestDeadline);
         listener.registerAddOn(new ConnectionCapture());
+        // Frame-header checks Tyrus leaves out (masking, minimal lengths, oversized frames).
+        listener.registerAddOn(new FrameGuard(started.limits().maxMessageBytes()));
         listener.registerAddOn(tyrusAddOn(websockets));
         HttpServer server = new HttpServer();
         server.addListener(listener);
