@@ -85,7 +85,9 @@ class SecurityLogHostileTest {
         try (RawSocket socket = RawSocket.connect(server.port(), "/chat/room-a?access_token=" + expired)) {
             assertEquals(4001, socket.awaitClose(Hostile.WAIT));
         }
-        String forged = Tokens.hs256("mallory", Instant.now().plusSeconds(60)).replaceAll(".$", "x");
+        String forged = Tokens.sign(com.nimbusds.jose.JWSAlgorithm.HS256,
+                "a-different-secret-that-is-32-bytes-long".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                c -> c.subject("mallory").expirationTime(java.util.Date.from(Instant.now().plusSeconds(60))));
         try (RawSocket socket = RawSocket.connect(server.port(), "/chat/room-a",
                 Map.of("Authorization", "Bearer " + forged))) {
             assertEquals(4500, socket.awaitClose(Hostile.WAIT));
