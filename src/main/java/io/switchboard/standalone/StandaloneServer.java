@@ -9,6 +9,7 @@ import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.net.InetAddress;
+import java.util.Locale;
 import java.util.Map;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServer;
@@ -40,12 +41,13 @@ public final class StandaloneServer {
     public synchronized int start() throws IOException {
         String host = settings.get("switchboard.host", "127.0.0.1");
         int requestedPort = settings.getInt("switchboard.port", 8080);
-        Switchboard started = Switchboard.start(settings, Switchboard.Host.STANDALONE);
-        if (started.auth().equals("dev") && !InetAddress.getByName(host).isLoopbackAddress()) {
-            started.close();
+        // Checked before anything starts: Switchboard.start installs the endpoints' wiring for the whole JVM.
+        String auth = settings.get("switchboard.auth", "dev").toLowerCase(Locale.ROOT);
+        if (auth.equals("dev") && !InetAddress.getByName(host).isLoopbackAddress()) {
             throw new IllegalStateException("switchboard.auth=dev takes anyone at their word: it only binds a "
                     + "loopback address, not " + host + ". Use tokens (switchboard.auth=jwt) to serve a network.");
         }
+        Switchboard started = Switchboard.start(settings, Switchboard.Host.STANDALONE);
         TyrusServerContainer websockets = websockets();
         NetworkListener listener = new NetworkListener("switchboard", host, requestedPort);
         // Grizzly's default runs handlers on the selector thread; a slow endpoint would stall all I/O.

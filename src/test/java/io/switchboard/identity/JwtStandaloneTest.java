@@ -146,6 +146,14 @@ class JwtStandaloneTest {
     }
 
     @Test
+    void devModeRefusesToServeANetworkAddress() {
+        StandaloneServer open = new StandaloneServer(Settings.of(Map.of("switchboard.auth", "dev",
+                "switchboard.host", "0.0.0.0", "switchboard.port", "0")));
+        IllegalStateException e = assertThrows(IllegalStateException.class, open::start);
+        assertTrue(e.getMessage().contains("loopback"), e.getMessage());
+    }
+
+    @Test
     void jwtModeWithoutAKeyRefusesToStartStandaloneAndInAContainer() {
         StandaloneServer keyless = new StandaloneServer(Settings.of(Map.of("switchboard.auth", "jwt",
                 "switchboard.port", "0", "switchboard.jwt.secret", "", "switchboard.jwt.publicKey", "")));
