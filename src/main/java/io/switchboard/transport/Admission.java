@@ -86,6 +86,11 @@ public final class Admission {
         connectionsByAddress.computeIfPresent(address, (a, count) -> count == 1 ? null : count - 1);
     }
 
+    /** Handshake buckets held for addresses (users have a map of the same bound). */
+    synchronized int trackedBuckets() {
+        return handshakesByAddress.size();
+    }
+
     synchronized int connectionsFrom(String address) {
         return connectionsByAddress.getOrDefault(address, 0);
     }
