@@ -5,13 +5,16 @@ import io.switchboard.chat.Chat;
 import io.switchboard.chat.ChatEndpoint;
 import io.switchboard.chat.RoomMessagesApi;
 import io.switchboard.http.PublishKey;
+import io.switchboard.identity.Access;
 import io.switchboard.identity.Authenticator;
 import io.switchboard.identity.GuestAuthenticator;
+import io.switchboard.identity.JwtAuthenticator;
 import io.switchboard.identity.OriginPolicy;
 import io.switchboard.notify.NotificationEndpoint;
 import io.switchboard.notify.Notifications;
 import io.switchboard.notify.PublishApi;
 import io.switchboard.protocol.Codec;
+import io.switchboard.transport.Admission;
 import io.switchboard.transport.SwitchboardConfigurator;
 import io.switchboard.transport.Transport;
 import io.switchboard.transport.Wiring;
@@ -45,6 +48,7 @@ public final class Switchboard implements Wiring, AutoCloseable {
     private final String auth;
     private final String publishKey;
     private final boolean publishKeyGenerated;
+    private final Admission admission;
     private final Transport transport;
     private final Chat chat;
     private final Notifications notifications;
@@ -59,7 +63,8 @@ public final class Switchboard implements Wiring, AutoCloseable {
         this.publishKeyGenerated = settings.get("switchboard.publishKey").isEmpty();
         this.publishKey = settings.get("switchboard.publishKey").orElseGet(PublishKey::random);
         PublishKey key = new PublishKey(publishKey);
-        this.transport = new Transport(limits, authenticator(auth));
+        this.admission = Admission.from(settings);
+        this.transport = new Transport(limits, authenticator(auth, settings), admission);
         LogStore logs = LogStore.inMemory(limits.retention());
         this.chat = new Chat(logs, codec.server(), limits, transport.connections());
         this.notifications = new Notifications(logs, codec.server(), limits, transport.connections());
@@ -75,11 +80,16 @@ public final class Switchboard implements Wiring, AutoCloseable {
         return switchboard;
     }
 
-    private static Authenticator authenticator(String auth) {
+    /** @throws IllegalStateException for jwt without a usable key: such a server must not start */
+    private static Authenticator authenticator(String auth, Settings settings) {
+        Access defaults = new Access(
+                Access.patterns(settings.get("switchboard.defaultRooms", "*")),
+                Access.patterns(settings.get("switchboard.defaultTopics", "*")));
         return switch (auth) {
-            case "dev" -> new GuestAuthenticator();
-            default -> throw new IllegalArgumentException("switchboard.auth must be 'dev' (tokens, 'jwt', are not "
-                    + "available in this version), not '" + auth + "'");
+            case "dev" -> new GuestAuthenticator(defaults);
+            case "jwt" -> JwtAuthenticator.of(settings.get("switchboard.jwt.secret").orElse(null),
+                    settings.get("switchboard.jwt.publicKey").orElse(null), defaults);
+            default -> throw new IllegalArgumentException("switchboard.auth must be 'jwt' or 'dev', not '" + auth + "'");
         };
     }
 
@@ -97,6 +107,11 @@ public final class Switchboard implements Wiring, AutoCloseable {
     @Override
     public OriginPolicy origins() {
         return origins;
+    }
+
+    @Override
+    public Admission admission() {
+        return admission;
     }
 
     @Override

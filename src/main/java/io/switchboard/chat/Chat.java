@@ -32,12 +32,15 @@ public final class Chat {
     }
 
     /**
-     * Joins {@code room}: its name (4502), then the user's connection count (1008), then the
+     * Joins {@code room}: its name (4502), whether the user may (4501), then the user's connection count (1008), then the
      * {@code welcome}, recovering from the handshake's {@code since} and {@code epoch}.
      */
     public ChatConnection open(Peer peer, Identity identity, String room, Handshake handshake) {
         if (!Names.isChannel(room)) {
             throw new Refusal(CloseCode.INVALID_NAME, "invalid room name");
+        }
+        if (!identity.access().mayJoin(room)) {
+            throw new Refusal(CloseCode.FORBIDDEN, "this user may not join this room");
         }
         ChatConnection connection = new ChatConnection(peer, identity, codec, limits, connections);
         connections.admit(connection);

@@ -5,14 +5,25 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What an opening handshake told us, copied out of the container's request so plain code can read it. */
-public record Handshake(Map<String, List<String>> parameters, Map<String, List<String>> headers) {
+/**
+ * What an opening handshake told us, copied out of the container's request so plain code can read it.
+ * {@code remoteAddress} is the peer's IP address as the container saw it, or {@value #UNKNOWN_ADDRESS}
+ * in a container that does not tell.
+ */
+public record Handshake(Map<String, List<String>> parameters, Map<String, List<String>> headers, String remoteAddress) {
+
+    public static final String UNKNOWN_ADDRESS = "unknown";
 
     public Handshake {
         parameters = Map.copyOf(parameters);
         TreeMap<String, List<String>> caseless = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.forEach((name, values) -> caseless.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
         headers = caseless;
+        remoteAddress = remoteAddress == null || remoteAddress.isBlank() ? UNKNOWN_ADDRESS : remoteAddress;
+    }
+
+    public Handshake(Map<String, List<String>> parameters, Map<String, List<String>> headers) {
+        this(parameters, headers, null);
     }
 
     /** The first value of a query parameter, or null. */

@@ -42,6 +42,9 @@ final class NotifyConnection extends Connection {
         if (!Names.isChannel(topic)) {
             throw new FrameRejected(ErrorCode.INVALID, "invalid topic name", subscribe.ref());
         }
+        if (!identity.access().maySubscribe(topic)) {
+            throw new FrameRejected(ErrorCode.FORBIDDEN, "this user may not subscribe to this topic", subscribe.ref());
+        }
         synchronized (this) {
             if (!topics.contains(topic) && topics.size() >= maxTopics) {
                 throw new FrameRejected(ErrorCode.FORBIDDEN, "at most " + maxTopics + " topics per connection",

@@ -6,6 +6,7 @@ import io.switchboard.channel.Registry;
 import io.switchboard.http.ApiResponse;
 import io.switchboard.http.PublishKey;
 import io.switchboard.protocol.Codec;
+import io.switchboard.protocol.Utf16;
 import io.switchboard.transport.RateLimiter;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -131,7 +132,11 @@ public final class PublishApi {
         if (!(data instanceof JsonObject object)) {
             throw new Invalid("'data' must be an object");
         }
-        if (object.toString().getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
+        String json = object.toString();
+        if (!Utf16.isWellFormed(json)) {
+            throw new Invalid("'data' holds a lone surrogate");
+        }
+        if (json.getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
             throw new Invalid("'data' is larger than 16 KiB");
         }
         return object;
@@ -147,6 +152,9 @@ public final class PublishApi {
             throw new Invalid("'" + name + "' must be a string");
         }
         String s = string.getString();
+        if (!Utf16.isWellFormed(s)) {
+            throw new Invalid("'" + name + "' holds a lone surrogate");
+        }
         if (s.codePointCount(0, s.length()) > max) {
             throw new Invalid("'" + name + "' is longer than " + max + " characters");
         }

@@ -77,7 +77,8 @@ public final class ClientCodec {
         if (ref == null || ref == JsonValue.NULL) {
             return null;
         }
-        if (!(ref instanceof JsonString string) || string.getString().length() > MAX_REF_LENGTH) {
+        if (!(ref instanceof JsonString string) || string.getString().length() > MAX_REF_LENGTH
+                || !Utf16.isWellFormed(string.getString())) {
             throw new FrameRejected(ErrorCode.INVALID, "'ref' must be a string of at most 64 characters", null);
         }
         return string.getString();
@@ -88,8 +89,11 @@ public final class ClientCodec {
             return;
         }
         if (javaType == String.class) {
-            if (!(value instanceof JsonString)) {
+            if (!(value instanceof JsonString string)) {
                 throw new FrameRejected(ErrorCode.INVALID, "'" + name + "' must be a string", ref);
+            }
+            if (!Utf16.isWellFormed(string.getString())) {
+                throw new FrameRejected(ErrorCode.INVALID, "'" + name + "' holds a lone surrogate", ref);
             }
         } else if (javaType == Long.class || javaType == Integer.class) {
             if (!(value instanceof JsonNumber number) || !fits(number, javaType)) {

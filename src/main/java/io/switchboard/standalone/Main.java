@@ -13,7 +13,15 @@ public final class Main {
         long started = System.nanoTime();
         Settings settings = Settings.fromEnvironment();
         StandaloneServer server = new StandaloneServer(settings);
-        int port = server.start();
+        int port;
+        try {
+            port = server.start();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // A setting that must not be run with (jwt without a key, dev on a network address): say which, and stop.
+            System.err.println("Switchboard did not start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Switchboard switchboard = server.switchboard();
         String host = settings.get("switchboard.host", "127.0.0.1");
         System.out.printf("Switchboard is up at http://%s:%d/ (auth=%s) in %d ms%n", host.contains(":") ? "[" + host + "]" : host,

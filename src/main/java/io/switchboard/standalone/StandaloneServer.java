@@ -9,6 +9,7 @@ import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.net.InetAddress;
+import java.util.Locale;
 import java.util.Map;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServer;
@@ -29,6 +30,7 @@ public final class StandaloneServer {
     private final Settings settings;
     private Switchboard switchboard;
     private HttpServer http;
+    private RequestDeadline deadline;
     private int port;
 
     public StandaloneServer(Settings settings) {
@@ -39,19 +41,25 @@ public final class StandaloneServer {
     public synchronized int start() throws IOException {
         String host = settings.get("switchboard.host", "127.0.0.1");
         int requestedPort = settings.getInt("switchboard.port", 8080);
-        Switchboard started = Switchboard.start(settings, Switchboard.Host.STANDALONE);
-        if (started.auth().equals("dev") && !InetAddress.getByName(host).isLoopbackAddress()) {
-            started.close();
+        // Checked before anything starts: Switchboard.start installs the endpoints' wiring for the whole JVM.
+        String auth = settings.get("switchboard.auth", "dev").toLowerCase(Locale.ROOT);
+        if (auth.equals("dev") && !InetAddress.getByName(host).isLoopbackAddress()) {
             throw new IllegalStateException("switchboard.auth=dev takes anyone at their word: it only binds a "
                     + "loopback address, not " + host + ". Use tokens (switchboard.auth=jwt) to serve a network.");
         }
+        Switchboard started = Switchboard.start(settings, Switchboard.Host.STANDALONE);
         TyrusServerContainer websockets = websockets();
         NetworkListener listener = new NetworkListener("switchboard", host, requestedPort);
         // Grizzly's default runs handlers on the selector thread; a slow endpoint would stall all I/O.
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
         // Grizzly would cut idle connections at 30 s, WebSockets included; our heartbeat decides.
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        // With that timeout off, nothing else bounds a request that never completes (slowloris).
+        RequestDeadline requestDeadline = new RequestDeadline(settings.getLong("switchboard.requestTimeoutMs", 10_000));
+        listener.registerAddOn(requestDeadline);
         listener.registerAddOn(new ConnectionCapture());
+        // Frame-header checks Tyrus leaves out (masking, minimal lengths, oversized frames).
+        listener.registerAddOn(new FrameGuard(started.limits().maxMessageBytes()));
         listener.registerAddOn(tyrusAddOn(websockets));
         HttpServer server = new HttpServer();
         server.addListener(listener);
@@ -60,9 +68,11 @@ public final class StandaloneServer {
         try {
             server.start();
         } catch (IOException e) {
+            requestDeadline.stop();
             started.close();
             throw e;
         }
+        this.deadline = requestDeadline;
         this.switchboard = started;
         this.http = server;
         this.port = listener.getPort();
@@ -89,6 +99,7 @@ public final class StandaloneServer {
             Thread.currentThread().interrupt();
         }
         http.shutdownNow();
+        deadline.stop();
         http = null;
         switchboard = null;
     }

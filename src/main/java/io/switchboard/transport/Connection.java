@@ -9,6 +9,7 @@ import io.switchboard.protocol.FrameRejected;
 import io.switchboard.protocol.Refusal;
 import io.switchboard.protocol.ServerCodec;
 import io.switchboard.protocol.ServerMessage;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,6 +28,8 @@ public abstract class Connection implements ClientMessage.Handler {
     /** System.nanoTime() of the last frame or pong from the client; written by its thread, read by the heartbeat. */
     private volatile long lastHeard = System.nanoTime();
     private volatile long lastPing = System.nanoTime();
+    /** The token-expiry close, cancelled when the connection ends first; set once by the transport. */
+    private volatile Future<?> expiry;
 
     protected Connection(Peer peer, Identity identity, ServerCodec codec, Limits limits, Connections registry) {
         this.peer = peer;
@@ -111,8 +114,20 @@ public abstract class Connection implements ClientMessage.Handler {
             release();
         } finally {
             registry.remove(this);
+            Future<?> timer = expiry;
+            if (timer != null) {
+                timer.cancel(false);
+            }
         }
         return true;
+    }
+
+    /** Hands over the expiry close; cancels it at once if the connection already ended. */
+    final void expiresWith(Future<?> timer) {
+        expiry = timer;
+        if (isClosed()) {
+            timer.cancel(false);
+        }
     }
 
     private boolean admit(String ref) {
@@ -120,7 +135,8 @@ public abstract class Connection implements ClientMessage.Handler {
             return true;
         }
         reply(ServerMessage.Error.of(ErrorCode.RATE_LIMITED, "slow down: over the rate limit", ref));
-        if (flood.strike()) {
+        if (flood.strike() && !isClosed()) {
+            SecurityLog.event("flood", peer.remoteAddress(), identity.user(), "kept flooding after rate_limited: closed 1008");
             close(CloseCode.POLICY, "kept flooding after rate_limited");
         }
         return false;

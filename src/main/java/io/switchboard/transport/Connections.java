@@ -13,22 +13,29 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Connections {
 
     private final Limits limits;
+    private final Admission admission;
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     /** Connections per user id; guarded by {@code this}, like {@link #total}. */
     private final Map<String, Integer> perUser = new HashMap<>();
     private int total;
 
     public Connections(Limits limits) {
+        this(limits, Admission.unlimited());
+    }
+
+    public Connections(Limits limits, Admission admission) {
         this.limits = limits;
+        this.admission = admission;
     }
 
     /**
      * Counts a new connection in.
      *
-     * @throws Refusal 1008 when its user has too many, 1013 when the server has
+     * @throws Refusal 1008 when its user or its remote address has too many, 1013 when the server has
      */
     public void admit(Connection connection) {
         String user = connection.identity().user();
+        String address = connection.peer().remoteAddress();
         synchronized (this) {
             if (total >= limits.maxConnections()) {
                 throw new Refusal(CloseCode.TOO_SLOW, "server at its connection limit: try again later");
@@ -36,6 +43,9 @@ public final class Connections {
             int count = perUser.getOrDefault(user, 0);
             if (count >= limits.maxConnectionsPerUser()) {
                 throw new Refusal(CloseCode.POLICY, "too many connections for this user");
+            }
+            if (!admission.openFrom(address)) {
+                throw new Refusal(CloseCode.POLICY, "too many connections from this address");
             }
             perUser.put(user, count + 1);
             total++;
@@ -50,6 +60,7 @@ public final class Connections {
         String user = connection.identity().user();
         synchronized (this) {
             perUser.computeIfPresent(user, (u, count) -> count == 1 ? null : count - 1);
+            admission.closedFrom(connection.peer().remoteAddress());
             total--;
         }
     }

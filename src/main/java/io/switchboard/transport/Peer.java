@@ -12,6 +12,11 @@ public interface Peer {
 
     String id();
 
+    /** The client's IP address as the container reported it at the handshake, for limits and logs. */
+    default String remoteAddress() {
+        return io.switchboard.identity.Handshake.UNKNOWN_ADDRESS;
+    }
+
     /**
      * Queues an encoded frame. Never blocks, never throws. Returns false when the peer is closed or
      * its queue just passed its bound; the overflow itself is handled on the next {@link #flush}.

@@ -1,5 +1,6 @@
 package io.switchboard.transport;
 
+import io.switchboard.identity.Handshake;
 import io.switchboard.protocol.CloseCode;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
@@ -33,6 +34,7 @@ final class SessionPeer implements Peer {
     private final ScheduledExecutorService scheduler;
     private final long closeGraceMillis;
     private final Runnable hardClose;
+    private final String remoteAddress;
 
     private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
     /** Size of the queued frames plus the one in flight. */
@@ -51,6 +53,13 @@ final class SessionPeer implements Peer {
         this.scheduler = scheduler;
         this.closeGraceMillis = closeGraceMillis;
         this.hardClose = (Runnable) session.getUserProperties().get(HardClose.KEY);
+        Object handshake = session.getUserProperties().get(Handshake.class.getName());
+        this.remoteAddress = handshake instanceof Handshake h ? h.remoteAddress() : Handshake.UNKNOWN_ADDRESS;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
     }
 
     @Override

@@ -17,6 +17,8 @@ public final class SwitchboardConfigurator extends ServerEndpointConfig.Configur
     private static final Logger LOG = Logger.getLogger(SwitchboardConfigurator.class.getName());
     /** Set when a handshake was refused but the container would not take a 403 (not Tyrus): close 4501 on open. */
     public static final String ORIGIN_REFUSED = SwitchboardConfigurator.class.getName() + ".originRefused";
+    /** Likewise for an address over its handshake rate: close 1013 on open. */
+    static final String RATE_REFUSED = SwitchboardConfigurator.class.getName() + ".rateRefused";
 
     private static volatile Wiring wiring;
 
@@ -51,7 +53,7 @@ public final class SwitchboardConfigurator extends ServerEndpointConfig.Configur
 
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
-        Handshake handshake = new Handshake(request.getParameterMap(), request.getHeaders());
+        Handshake handshake = new Handshake(request.getParameterMap(), request.getHeaders(), remoteAddress(request));
         config.getUserProperties().put(Handshake.class.getName(), handshake);
         Runnable hardClose = HardClose.captured();
         if (hardClose != null) {
@@ -59,10 +61,31 @@ public final class SwitchboardConfigurator extends ServerEndpointConfig.Configur
         }
         String origin = handshake.header("Origin");
         if (!wiring().origins().allows(origin, handshake.header("Host"))) {
-            LOG.info(() -> "refused handshake from origin " + origin + " to " + request.getRequestURI().getPath());
+            SecurityLog.event("origin", handshake.remoteAddress(), null,
+                    "refused handshake from origin " + origin + " to " + request.getRequestURI().getPath());
             if (!refuse(response, 403)) {
                 config.getUserProperties().put(ORIGIN_REFUSED, Boolean.TRUE);
             }
+        } else if (!wiring().admission().handshakeFromAddress(handshake.remoteAddress())) {
+            SecurityLog.event("limit", handshake.remoteAddress(), null, "too many handshakes from this address");
+            if (!refuse(response, 429)) {
+                config.getUserProperties().put(RATE_REFUSED, Boolean.TRUE);
+            }
+        }
+    }
+
+    /**
+     * Tyrus's request ({@code org.glassfish.tyrus.core.RequestContext}) knows the client's address; the
+     * standard API does not. Reached by reflection so the WAR needs no Tyrus class.
+     */
+    private static String remoteAddress(HandshakeRequest request) {
+        try {
+            Method getRemoteAddr = request.getClass().getMethod("getRemoteAddr");
+            Object address = getRemoteAddr.invoke(request);
+            return address instanceof String text ? text : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "container does not tell the remote address", e);
+            return null;
         }
     }
 

@@ -10,9 +10,10 @@ import io.switchboard.protocol.Refusal;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -28,22 +29,34 @@ public final class Transport implements AutoCloseable {
     private final Limits limits;
     private final Authenticator authenticator;
     private final Connections connections;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    private final Admission admission;
+    private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
         Thread thread = new Thread(runnable, "switchboard-heartbeat");
         thread.setDaemon(true);
         return thread;
     });
 
     public Transport(Limits limits, Authenticator authenticator) {
+        this(limits, authenticator, Admission.unlimited());
+    }
+
+    public Transport(Limits limits, Authenticator authenticator, Admission admission) {
         this.limits = limits;
         this.authenticator = authenticator;
-        this.connections = new Connections(limits);
+        this.admission = admission;
+        this.connections = new Connections(limits, admission);
+        // Token-expiry timers of closed connections are cancelled; drop them instead of holding them till expiry.
+        scheduler.setRemoveOnCancelPolicy(true);
         long tick = Math.max(50, Math.min(1000, limits.pingInterval().toMillis() / 4));
         scheduler.scheduleWithFixedDelay(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);
     }
 
     public Connections connections() {
         return connections;
+    }
+
+    public Admission admission() {
+        return admission;
     }
 
     /** Builds a connection once the handshake has proved who is calling. */
@@ -61,18 +74,55 @@ public final class Transport implements AutoCloseable {
         session.setMaxIdleTimeout(0); // our heartbeat decides; the container's timer is reset by our own sends
         Peer peer = new SessionPeer(session, limits.maxQueuedBytes(), scheduler, limits.closeGrace().toMillis());
         Map<String, Object> properties = session.getUserProperties();
+        Identity identity = null;
         try {
             if (properties.containsKey(SwitchboardConfigurator.ORIGIN_REFUSED)) {
-                throw new Refusal(CloseCode.FORBIDDEN, "origin not allowed");
+                // Logged by the configurator already.
+                peer.close(CloseCode.FORBIDDEN, "origin not allowed");
+                return null;
+            }
+            if (properties.containsKey(SwitchboardConfigurator.RATE_REFUSED)) {
+                peer.close(CloseCode.TOO_SLOW, "too many handshakes: try again later");
+                return null;
             }
             Handshake handshake = (Handshake) properties.get(Handshake.class.getName());
-            Identity identity = authenticator.authenticate(handshake);
-            return opener.open(peer, identity, handshake);
+            identity = authenticator.authenticate(handshake);
+            if (!admission.handshakeByUser(identity.user())) {
+                throw new Refusal(CloseCode.TOO_SLOW, "too many handshakes for this user: try again later");
+            }
+            C connection = opener.open(peer, identity, handshake);
+            expireAt(connection, identity.expires());
+            return connection;
         } catch (Refusal refusal) {
-            LOG.fine(() -> "refused " + session.getId() + ": " + refusal.code() + " " + refusal.reason());
+            SecurityLog.event(event(refusal.code()), peer.remoteAddress(), identity == null ? null : identity.user(),
+                    "closed " + refusal.code().code() + " " + refusal.reason());
             peer.close(refusal.code(), refusal.reason());
             return null;
         }
+    }
+
+    private static String event(CloseCode code) {
+        return switch (code) {
+            case UNAUTHENTICATED, TOKEN_EXPIRED -> "token";
+            case FORBIDDEN -> "forbidden";
+            case POLICY, TOO_SLOW -> "limit";
+            default -> "refused";
+        };
+    }
+
+    /** A token that expires while its connection is open closes it with 4001 at that moment (section 2). */
+    private void expireAt(Connection connection, Instant expires) {
+        if (connection == null || expires == null) {
+            return;
+        }
+        long delay = Math.max(0, Duration.between(Instant.now(), expires).toMillis());
+        connection.expiresWith(scheduler.schedule(() -> {
+            if (!connection.isClosed()) {
+                SecurityLog.event("token", connection.peer().remoteAddress(), connection.identity().user(),
+                        "token expired while open: closed 4001");
+                connection.close(CloseCode.TOKEN_EXPIRED, "token expired");
+            }
+        }, delay, TimeUnit.MILLISECONDS));
     }
 
     /** The one path from a failure to the wire. {@code connection} is null when the open was refused. */

@@ -18,4 +18,9 @@ public interface Wiring {
     Limits limits();
 
     Codec codec();
+
+    /** Handshake limits per remote address; none unless the root installs some. */
+    default Admission admission() {
+        return Admission.unlimited();
+    }
 }
