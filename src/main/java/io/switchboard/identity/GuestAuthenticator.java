@@ -4,7 +4,11 @@ import io.switchboard.channel.Names;
 import io.switchboard.protocol.CloseCode;
 import io.switchboard.protocol.Refusal;
 
-/** {@code auth=dev}: {@code ?user=NAME} is taken as the identity, unproven (protocol section 2). */
+/**
+ * {@code auth=dev}: {@code ?user=NAME} is taken as the identity, unproven (protocol section 2).
+ * Guests are served only from this machine: the standalone server binds loopback in this mode,
+ * and in a container, whose listener we do not choose, a known non-loopback peer is refused.
+ */
 public final class GuestAuthenticator implements Authenticator {
 
     private final Access access;
@@ -20,10 +24,20 @@ public final class GuestAuthenticator implements Authenticator {
 
     @Override
     public Identity authenticate(Handshake handshake) {
+        if (!isLocal(handshake.remoteAddress())) {
+            throw new Refusal(CloseCode.UNAUTHENTICATED, "guest mode serves only this machine: use tokens");
+        }
         String user = handshake.parameter("user");
         if (!Names.isUser(user)) {
             throw new Refusal(CloseCode.UNAUTHENTICATED, "missing or invalid user");
         }
         return new Identity(user, user, null, access);
+    }
+
+    /** An IP literal as containers report it; no name lookup. An address the container did not give passes. */
+    static boolean isLocal(String address) {
+        String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+        return a.equals(Handshake.UNKNOWN_ADDRESS) || a.startsWith("127.") || a.startsWith("::ffff:127.")
+                || a.equals("::1") || a.equals("0:0:0:0:0:0:0:1");
     }
 }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -50,6 +51,8 @@ public final class Transport implements AutoCloseable {
         long tick = Math.max(50, Math.min(1000, limits.pingInterval().toMillis() / 4));
         scheduler.scheduleWithFixedDelay(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);
     }
+
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public Connections connections() {
         return connections;
@@ -162,6 +165,9 @@ public final class Transport implements AutoCloseable {
     /** Closes every connection with 1001 and stops the heartbeat once close frames had time to leave. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         connections.closeAll(CloseCode.GOING_AWAY, "server shutting down");
         scheduler.schedule(scheduler::shutdownNow, limits.closeGrace().toMillis() + 100, TimeUnit.MILLISECONDS);
     }

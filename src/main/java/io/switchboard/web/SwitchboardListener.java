@@ -10,17 +10,24 @@ import jakarta.servlet.annotation.WebListener;
 /**
  * Boots Switchboard in a container (Payara, GlassFish). The container finds the endpoints by their
  * annotations; they reach the services through the configurator. Undeploying closes every
- * connection with 1001.
+ * connection with 1001, and so does stopping the server: Payara Micro takes its listeners down on
+ * SIGTERM before it stops applications, so a JVM shutdown hook sends the 1001s first.
  */
 @WebListener
 public final class SwitchboardListener implements ServletContextListener {
 
     static final String ATTRIBUTE = Switchboard.class.getName();
+    /** How long the shutdown hook lets close frames leave before the container goes on stopping. */
+    private static final long CLOSE_FRAMES_MILLIS = 300;
+
+    private Thread shutdownHook;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        event.getServletContext().setAttribute(ATTRIBUTE,
-                Switchboard.start(Settings.fromEnvironment(), Switchboard.Host.CONTAINER));
+        Switchboard switchboard = Switchboard.start(Settings.fromEnvironment(), Switchboard.Host.CONTAINER);
+        event.getServletContext().setAttribute(ATTRIBUTE, switchboard);
+        shutdownHook = new Thread(() -> closeAndWait(switchboard), "switchboard-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     @Override
@@ -29,6 +36,20 @@ public final class SwitchboardListener implements ServletContextListener {
         if (switchboard != null) {
             switchboard.close();
             event.getServletContext().removeAttribute(ATTRIBUTE);
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or has run; close() is idempotent.
+        }
+    }
+
+    private static void closeAndWait(Switchboard switchboard) {
+        switchboard.close();
+        try {
+            Thread.sleep(CLOSE_FRAMES_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
