@@ -133,6 +133,25 @@ public final class WsRecorder implements WebSocket.Listener, AutoCloseable {
         return Codec.standard().server().decode(nextText());
     }
 
+    /** The next frame, or null once the connection has closed and every frame before the close was read. */
+    public ServerMessage nextOrNullOnClose() {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                String text = texts.poll(20, TimeUnit.MILLISECONDS);
+                if (text != null) {
+                    return Codec.standard().server().decode(text);
+                }
+                if (closeCode.isDone() && texts.isEmpty()) {
+                    return null;
+                }
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        return fail("neither a frame nor a close within " + WAIT);
+    }
+
     /** The next frame, which must be of {@code type}. */
     public <T extends ServerMessage> T expect(Class<T> type) {
         ServerMessage message = next();
