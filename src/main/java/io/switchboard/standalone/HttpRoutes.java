@@ -35,7 +35,11 @@ final class HttpRoutes extends HttpHandler {
                 response.sendError(405);
                 return;
             }
-            byte[] body = request.getInputStream().readNBytes(PublishApi.MAX_BODY_BYTES + 1);
+            // Read no further than Content-Length: Grizzly does not end the stream there for a request
+            // that offers an upgrade (the JDK's HttpClient offers h2c on every request), and would block.
+            long length = request.getContentLengthLong();
+            int limit = length >= 0 ? (int) Math.min(length, PublishApi.MAX_BODY_BYTES + 1L) : PublishApi.MAX_BODY_BYTES + 1;
+            byte[] body = request.getInputStream().readNBytes(limit);
             write(switchboard.publishApi().post(request.getHeader("Authorization"), request.getContentType(), body),
                     response);
         } else if (path.startsWith(ROOMS + "/")) {
