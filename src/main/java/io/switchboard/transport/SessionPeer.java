@@ -63,7 +63,10 @@ final class SessionPeer implements Peer {
         if (closed.get() || overflowed) {
             return false;
         }
-        if (queuedBytes.addAndGet(frame.length()) > maxQueuedBytes) {
+        long queued = queuedBytes.addAndGet(frame.length());
+        // A frame alone in the queue always goes: a recovering welcome may be larger than the bound,
+        // and refusing it would close with 1013 a client that 1013 told to recover with since.
+        if (queued > maxQueuedBytes && queued != frame.length()) {
             overflowed = true;
             return false;
         }
