@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.RawWebSocket;
 import io.switchboard.WsRecorder;
 import io.switchboard.protocol.ServerMessage.Ack;
 import io.switchboard.protocol.ServerMessage.Error;
@@ -126,6 +127,36 @@ class ChatStandaloneTest {
 
             tab2.close();
             assertEquals(Presence.leave("ivy", 1), watcher.expect(Presence.class));
+        }
+    }
+
+    @Test
+    void welcomeListsEachMemberOnceAndAtMostTheFirstHundred() {
+        List<WsRecorder> crowd = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 101; i++) {
+                crowd.add(server.chat("crowded-room", "user" + i));
+            }
+            try (WsRecorder late = WsRecorder.open(server.ws("/chat/crowded-room?user=user0"))) {
+                Welcome welcome = late.expect(Welcome.class);
+                assertEquals(101, welcome.count(), "count is every user online, not capped");
+                assertEquals(100, welcome.members().size());
+                assertEquals(100, welcome.members().stream().distinct().count());
+                assertEquals("user0", welcome.members().get(0), "the first, in join order");
+                assertEquals("user99", welcome.members().get(99));
+            }
+        } finally {
+            crowd.forEach(WsRecorder::close);
+        }
+    }
+
+    @Test
+    void aDroppedConnectionLeavesAtOnceWithoutWaitingForTheIdleLimit() {
+        try (WsRecorder watcher = server.chat("drop-room", "watcher")) {
+            RawWebSocket dropped = RawWebSocket.open(server.port(), "/chat/drop-room?user=dropper");
+            assertEquals(Presence.join("dropper", 2), watcher.expect(Presence.class));
+            dropped.close(); // TCP closed with no close frame
+            assertEquals(Presence.leave("dropper", 1), watcher.expect(Presence.class));
         }
     }
 

@@ -132,6 +132,9 @@ class HandshakeStandaloneTest {
                 assertTrue(fourthChat.nothingReceived(), "no welcome before the close");
                 assertTrue(fourthInbox.nothingReceived(), "no welcome before the close");
             }
+            try (WsRecorder fourthBadRoom = WsRecorder.open(server.ws("/chat/Bad-Room?user=dee"))) {
+                fourthBadRoom.awaitClose(4502); // the name is checked before the count
+            }
             watcher.expectNothingPending();
             tab1.expectNothingPending();
 

@@ -143,6 +143,15 @@ class PublishApiStandaloneTest {
     }
 
     @Test
+    void aBodyOfExactly64KiBIsNotTooLarge() {
+        String start = "{\"user\":\"ann\",\"title\":\"t\",\"pad\":\"";
+        String body = start + "x".repeat(64 * 1024 - start.length() - 2) + "\"}";
+        assertEquals(64 * 1024, body.length());
+        assertEquals(202, server.publish(body).statusCode());
+        assertEquals(413, server.publish(body.replace("\"pad\":\"", "\"pad\":\"x")).statusCode());
+    }
+
+    @Test
     void checksRunInTheOrder401Then415Then413Then400() {
         String tooBigAndBroken = "{" + "x".repeat(70_000);
         assertEquals(401, server.post("/api/notifications", tooBigAndBroken, Map.of("Content-Type", "text/plain")).statusCode(),
