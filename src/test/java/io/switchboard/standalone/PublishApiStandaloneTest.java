@@ -30,7 +30,7 @@ class PublishApiStandaloneTest {
 
     @BeforeAll
     static void start() {
-        server = RunningServer.start();
+        server = RunningServer.start(Map.of("switchboard.maxPublishIds", "3"));
     }
 
     @AfterAll
@@ -75,6 +75,20 @@ class PublishApiStandaloneTest {
             assertEquals(first.body(), elsewhere.body());
             bo.expectNothingPending();
         }
+    }
+
+    @Test
+    void idempotencyIdsAreBoundedAndTheOldestIsForgottenFirst() {
+        JsonObject first = accepted(server.publish("{\"user\":\"cy\",\"title\":\"t\",\"id\":\"old\"}"));
+        for (String id : List.of("b", "c")) {
+            accepted(server.publish("{\"user\":\"cy\",\"title\":\"t\",\"id\":\"" + id + "\"}"));
+        }
+        assertEquals(200, server.publish("{\"user\":\"cy\",\"title\":\"t\",\"id\":\"old\"}").statusCode(),
+                "3 ids are remembered");
+        accepted(server.publish("{\"user\":\"cy\",\"title\":\"t\",\"id\":\"d\"}"));
+        JsonObject again = accepted(server.publish("{\"user\":\"cy\",\"title\":\"t\",\"id\":\"old\"}"));
+        assertEquals(first.getInt("seq") + 4, again.getInt("seq"), "the oldest id was forgotten: published again");
+        assertEquals(200, server.publish("{\"user\":\"cy\",\"title\":\"t\",\"id\":\"d\"}").statusCode());
     }
 
     @Test
