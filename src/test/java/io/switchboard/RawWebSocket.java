@@ -52,6 +52,30 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Connects to {@code 127.0.0.1:port} and completes the opening handshake for {@code pathAndQuery}. */
     public static RawWebSocket open(int port, String pathAndQuery) {
+        return open(port, pathAndQuery, "127.0.0.1:" + port, null);
+    }
+
+    /** Opens with any {@code Host} header, which the JDK client will not let a test choose, and an optional {@code Origin}. */
+    public static RawWebSocket open(int port, String pathAndQuery, String host, String origin) {
+        RawWebSocket raw = connect(port, pathAndQuery, host, origin);
+        String status = raw.status;
+        if (!status.startsWith("HTTP/1.1 101")) {
+            raw.close();
+            fail("handshake to " + pathAndQuery + " answered " + status);
+        }
+        return raw;
+    }
+
+    /** The HTTP status of the handshake's answer, whatever it is; the connection is closed afterwards. */
+    public static int handshakeStatus(int port, String pathAndQuery, String host, String origin) {
+        try (RawWebSocket raw = connect(port, pathAndQuery, host, origin)) {
+            return Integer.parseInt(raw.status.split(" ")[1]);
+        }
+    }
+
+    private String status;
+
+    private static RawWebSocket connect(int port, String pathAndQuery, String host, String origin) {
         try {
             Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
             socket.setSoTimeout((int) WsRecorder.WAIT.toMillis());
@@ -59,18 +83,15 @@ public final class RawWebSocket implements AutoCloseable {
             byte[] nonce = new byte[16];
             RANDOM.nextBytes(nonce);
             String request = "GET " + pathAndQuery + " HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1:" + port + "\r\n"
+                    + "Host: " + host + "\r\n"
+                    + (origin == null ? "" : "Origin: " + origin + "\r\n")
                     + "Upgrade: websocket\r\n"
                     + "Connection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                     + "Sec-WebSocket-Version: 13\r\n\r\n";
             raw.out.write(request.getBytes(StandardCharsets.US_ASCII));
             raw.out.flush();
-            String status = raw.readHeaders();
-            if (!status.startsWith("HTTP/1.1 101")) {
-                socket.close();
-                fail("handshake to " + pathAndQuery + " answered " + status);
-            }
+            raw.status = raw.readHeaders();
             return raw;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

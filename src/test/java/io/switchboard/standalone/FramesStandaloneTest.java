@@ -98,6 +98,12 @@ class FramesStandaloneTest {
             String longest = "r".repeat(64);
             chat.send("{\"type\":\"ping\",\"ref\":\"" + longest + "\"}");
             assertEquals(new Pong(longest), chat.expect(Pong.class));
+            // Characters, as everywhere in the contract, are code points: 64 emoji are 128 UTF-16 units.
+            String emoji = "\uD83D\uDE00".repeat(64);
+            chat.send("{\"type\":\"ping\",\"ref\":\"" + emoji + "\"}");
+            assertEquals(new Pong(emoji), chat.expect(Pong.class));
+            chat.send("{\"type\":\"ping\",\"ref\":\"" + emoji + "\uD83D\uDE00\"}");
+            assertError("invalid", null, chat.expect(Error.class));
         }
     }
 

@@ -3,6 +3,7 @@ package io.switchboard.standalone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.RawWebSocket;
 import io.switchboard.WsRecorder;
 import io.switchboard.protocol.ServerMessage.Presence;
 import io.switchboard.protocol.ServerMessage.Welcome;
@@ -69,6 +70,19 @@ class HandshakeStandaloneTest {
                 client.expect(Welcome.class);
             }
         }
+    }
+
+    @Test
+    void sameOriginComparesHostAndPortWithDefaultPortsNormalisedAndTheSchemeIgnored() {
+        int port = server.port();
+        String chat = "/chat/origin-room?user=fin";
+        assertEquals(101, RawWebSocket.handshakeStatus(port, chat, "app.example", "http://app.example:80"));
+        assertEquals(101, RawWebSocket.handshakeStatus(port, chat, "app.example:80", "http://app.example"));
+        assertEquals(101, RawWebSocket.handshakeStatus(port, chat, "app.example", "https://app.example"));
+        assertEquals(101, RawWebSocket.handshakeStatus(port, chat, "APP.example:8443", "https://app.EXAMPLE:8443"));
+        assertEquals(403, RawWebSocket.handshakeStatus(port, chat, "app.example:8080", "http://app.example"));
+        assertEquals(403, RawWebSocket.handshakeStatus(port, chat, "app.example", "http://other.example"));
+        assertEquals(403, RawWebSocket.handshakeStatus(port, chat, "app.example", "http://app.example.evil.example"));
     }
 
     @Test
