@@ -51,6 +51,7 @@ class HttpApiStandaloneTest {
     void roomMessagesNeedThePublishKey() {
         assertEquals(401, server.get("/api/rooms/paged-room/messages", Map.of()).statusCode());
         assertEquals(401, server.get("/api/rooms/paged-room/messages", Map.of("Authorization", "Bearer wrong")).statusCode());
+        assertEquals(401, server.get("/api/rooms/Invalid/messages?limit=0", Map.of()).statusCode(), "401 before 400");
     }
 
     @Test

@@ -173,6 +173,25 @@ class NotificationsStandaloneTest {
     }
 
     @Test
+    void aClosedConnectionNoLongerCountsAsDeliveredForItsInboxOrTopics() {
+        try (WsRecorder stays = server.notifications("ned")) {
+            WsRecorder leaves = server.notifications("ned");
+            leaves.send("{\"type\":\"subscribe\",\"topic\":\"ned-topic\"}");
+            leaves.expect(Subscribed.class);
+            stays.send("{\"type\":\"subscribe\",\"topic\":\"ned-topic\"}");
+            stays.expect(Subscribed.class);
+            assertEquals(2, accepted(server.publish("{\"user\":\"ned\",\"title\":\"a\"}")).getInt("delivered"));
+            assertEquals(2, accepted(server.publish("{\"topic\":\"ned-topic\",\"title\":\"a\"}")).getInt("delivered"));
+
+            int open = server.switchboard().transport().connections().size();
+            leaves.close();
+            server.awaitConnections(open - 1);
+            assertEquals(1, accepted(server.publish("{\"user\":\"ned\",\"title\":\"b\"}")).getInt("delivered"));
+            assertEquals(1, accepted(server.publish("{\"topic\":\"ned-topic\",\"title\":\"b\"}")).getInt("delivered"));
+        }
+    }
+
+    @Test
     void subscribingWithoutSinceCarriesTheTopicsLatestFifty() {
         for (int i = 1; i <= 55; i++) {
             accepted(server.publish("{\"topic\":\"busy\",\"title\":\"t" + i + "\"}"));

@@ -9,10 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.WsRecorder;
 import io.switchboard.protocol.ServerMessage.Ack;
+import io.switchboard.protocol.ServerMessage.History;
 import io.switchboard.protocol.ServerMessage.Message;
 import io.switchboard.protocol.ServerMessage.Notification;
 import io.switchboard.protocol.ServerMessage.Subscribed;
 import io.switchboard.protocol.ServerMessage.Welcome;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
@@ -173,6 +177,25 @@ class RecoveryStandaloneTest {
                 assertEquals(range(LATEST - 49, LATEST), notificationSeqs(subscribed.notifications()), fields);
             }
         }
+    }
+
+    @Test
+    void historyDefaultsToFiftyAndMoreCountsOnlyRetainedMessages() {
+        try (WsRecorder client = server.chat("log-room", "pager")) {
+            client.send("{\"type\":\"history\",\"ref\":\"default\"}");
+            History latest = client.expect(History.class);
+            assertEquals(range(LATEST - 49, LATEST), seqs(latest.messages()));
+            assertTrue(latest.more());
+
+            client.send("{\"type\":\"history\",\"before\":10,\"limit\":100}");
+            History oldest = client.expect(History.class);
+            assertEquals(range(LATEST - RETENTION + 1, 9), seqs(oldest.messages()), "only retained messages");
+            assertFalse(oldest.more(), "nothing older is retained");
+        }
+        JsonObject page = Json.createReader(new StringReader(
+                server.getWithKey("/api/rooms/log-room/messages?before=7").body())).readObject();
+        assertEquals(1, page.getJsonArray("messages").size());
+        assertFalse(page.getBoolean("more"));
     }
 
     /**
