@@ -170,14 +170,16 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    /** Reads past other frames (pings included, left unanswered) to the close frame; returns its code. */
+    /** Reads past other frames (pings included, left unanswered) to the close frame, within {@link WsRecorder#WAIT}; returns its code. */
     public int awaitClose() {
-        while (true) {
+        long deadline = System.nanoTime() + WsRecorder.WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
             Frame frame = next();
             if (frame.opcode() == CLOSE) {
                 return frame.closeCode();
             }
         }
+        return fail("no close frame within " + WsRecorder.WAIT);
     }
 
     @Override
