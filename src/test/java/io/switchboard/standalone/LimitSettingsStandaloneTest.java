@@ -1,6 +1,7 @@
 package io.switchboard.standalone;
 
 import static io.switchboard.standalone.ChatStandaloneTest.assertError;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.switchboard.WsRecorder;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every limit is a setting (section 5): message bytes, text length, rate, burst and flood strikes. */
+/** Every limit is a setting (section 5): message bytes, text length, rate, burst, flood strikes and window. */
 class LimitSettingsStandaloneTest {
 
     static RunningServer server;
@@ -26,7 +27,8 @@ class LimitSettingsStandaloneTest {
                 "switchboard.maxTextLength", "10",
                 "switchboard.frameBurst", "5",
                 "switchboard.framesPerSecond", "0.01",
-                "switchboard.floodStrikes", "3"));
+                "switchboard.floodStrikes", "3",
+                "switchboard.floodWindowMs", "1000"));
     }
 
     @AfterAll
@@ -70,6 +72,23 @@ class LimitSettingsStandaloneTest {
                 assertError("rate_limited", "s" + strike, (Error) answer);
             }
             max.awaitClose(1008);
+        }
+    }
+
+    @Test
+    void rateLimitedAnswersSpreadWiderThanTheFloodWindowDoNotClose() throws InterruptedException {
+        try (WsRecorder ned = server.chat("window-room", "ned")) {
+            for (int i = 0; i < 5; i++) {
+                ned.send("{\"type\":\"ping\"}");
+                assertInstanceOf(Pong.class, ned.next());
+            }
+            // 6 strikes 400 ms apart: any 4 of them span more than the 1 s window.
+            for (int strike = 1; strike <= 6; strike++) {
+                ned.send("{\"type\":\"ping\",\"ref\":\"w" + strike + "\"}");
+                assertError("rate_limited", "w" + strike, (Error) ned.next());
+                Thread.sleep(400); // pacing the client, not waiting for an event
+            }
+            assertFalse(ned.isClosed(), "closed with " + (ned.isClosed() ? ned.awaitClose() : 0));
         }
     }
 }
