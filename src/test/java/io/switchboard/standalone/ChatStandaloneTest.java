@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.RawWebSocket;
 import io.switchboard.WsRecorder;
+import io.switchboard.protocol.ServerMessage;
 import io.switchboard.protocol.ServerMessage.Ack;
 import io.switchboard.protocol.ServerMessage.Error;
 import io.switchboard.protocol.ServerMessage.History;
@@ -17,7 +18,14 @@ import io.switchboard.protocol.ServerMessage.Presence;
 import io.switchboard.protocol.ServerMessage.Typing;
 import io.switchboard.protocol.ServerMessage.Welcome;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,7 +140,7 @@ class ChatStandaloneTest {
 
     @Test
     void welcomeListsEachMemberOnceAndAtMostTheFirstHundred() {
-        List<WsRecorder> crowd = new java.util.ArrayList<>();
+        List<WsRecorder> crowd = new ArrayList<>();
         try {
             for (int i = 0; i < 101; i++) {
                 crowd.add(server.chat("crowded-room", "user" + i));
@@ -157,6 +165,46 @@ class ChatStandaloneTest {
             assertEquals(Presence.join("dropper", 2), watcher.expect(Presence.class));
             dropped.close(); // TCP closed with no close frame
             assertEquals(Presence.leave("dropper", 1), watcher.expect(Presence.class));
+        }
+    }
+
+    @Test
+    void presenceStaysConsistentWhileTabsOpenAndCloseConcurrently() throws Exception {
+        int users = 5;
+        int tabsPerUser = 4;
+        try (WsRecorder observer = server.chat("churn-room", "observer")) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> churn = new ArrayList<>();
+                for (int u = 0; u < users; u++) {
+                    for (int t = 0; t < tabsPerUser; t++) {
+                        String user = "churn" + u;
+                        churn.add(pool.submit(() -> {
+                            for (int round = 0; round < 3; round++) {
+                                WsRecorder.open(server.ws("/chat/churn-room?user=" + user)).close();
+                            }
+                        }));
+                    }
+                }
+                for (Future<?> done : churn) {
+                    done.get(30, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            server.awaitConnections(1);
+            // Replay what the observer saw: joins and leaves alternate per user, and every count is right.
+            Set<String> present = new HashSet<>();
+            for (ServerMessage frame : observer.roundTrip()) {
+                Presence presence = (Presence) frame;
+                if (presence.event().equals("join")) {
+                    assertTrue(present.add(presence.user()), () -> "a second join for " + presence.user());
+                } else {
+                    assertTrue(present.remove(presence.user()), () -> "a leave without a join for " + presence.user());
+                }
+                assertEquals(present.size() + 1, presence.count(), () -> "count after " + presence);
+            }
+            assertEquals(Set.of(), present, "everyone who joined left");
         }
     }
 
