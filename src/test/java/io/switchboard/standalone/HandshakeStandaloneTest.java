@@ -113,7 +113,8 @@ class HandshakeStandaloneTest {
 
     @Test
     void anInvalidRoomNameClosesWith4502BeforeAnyWelcome() {
-        for (String room : List.of("Upper", "-dash-first", "_under", "dot.room", "r".repeat(65), "%C3%A9t%C3%A9")) {
+        for (String room : List.of("Upper", "-dash-first", "_under", "dot.room", "r".repeat(65), "%C3%A9t%C3%A9", "",
+                "a%2Fb", "a%20b")) {
             try (WsRecorder client = WsRecorder.open(server.ws("/chat/" + room + "?user=cid"))) {
                 client.awaitClose(4502);
                 assertTrue(client.nothingReceived(), room + " sent a frame before closing");
