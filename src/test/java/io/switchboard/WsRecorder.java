@@ -12,6 +12,8 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -19,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -29,6 +32,7 @@ import java.util.function.Predicate;
 public final class WsRecorder implements WebSocket.Listener, AutoCloseable {
 
     public static final Duration WAIT = Duration.ofSeconds(10);
+    private static final AtomicLong SYNC = new AtomicLong();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(WAIT).build();
 
     private final LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
@@ -129,6 +133,25 @@ public final class WsRecorder implements WebSocket.Listener, AutoCloseable {
         return Codec.standard().server().decode(nextText());
     }
 
+    /** The next frame, or null once the connection has closed and every frame before the close was read. */
+    public ServerMessage nextOrNullOnClose() {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                String text = texts.poll(20, TimeUnit.MILLISECONDS);
+                if (text != null) {
+                    return Codec.standard().server().decode(text);
+                }
+                if (closeCode.isDone() && texts.isEmpty()) {
+                    return null;
+                }
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        return fail("neither a frame nor a close within " + WAIT);
+    }
+
     /** The next frame, which must be of {@code type}. */
     public <T extends ServerMessage> T expect(Class<T> type) {
         ServerMessage message = next();
@@ -186,6 +209,45 @@ public final class WsRecorder implements WebSocket.Listener, AutoCloseable {
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new AssertionError("send failed", e);
         }
+    }
+
+    /** Sends without failing when the server has already closed; returns whether the frame left. */
+    public boolean trySend(String json) {
+        try {
+            socket.sendText(json, true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return true;
+        } catch (InterruptedException | ExecutionException | TimeoutException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Sends a {@code ping} with a fresh ref and returns every frame that arrived before its {@code pong}.
+     * The server answers a connection's frames in order, so a frame it queued for this connection
+     * before handling the ping is in the list, and one it never sent is not: a bounded way to say
+     * "nothing was sent", with no sleep.
+     */
+    public List<ServerMessage> roundTrip() {
+        String ref = "sync-" + SYNC.incrementAndGet();
+        send("{\"type\":\"ping\",\"ref\":\"" + ref + "\"}");
+        List<ServerMessage> before = new ArrayList<>();
+        while (true) {
+            ServerMessage message = next();
+            if (message instanceof ServerMessage.Pong pong && ref.equals(pong.ref())) {
+                return before;
+            }
+            before.add(message);
+        }
+    }
+
+    /** Asserts that no frame arrived before the answer to a fresh {@code ping}. */
+    public void expectNothingPending() {
+        assertEquals(List.of(), roundTrip(), "frames the server sent");
+    }
+
+    /** True when no frame has arrived that the test has not read yet. */
+    public boolean nothingReceived() {
+        return texts.isEmpty();
     }
 
     /** The close code the server sent, within {@link #WAIT} (1006 when the connection just dropped). */

@@ -77,7 +77,8 @@ public final class ClientCodec {
         if (ref == null || ref == JsonValue.NULL) {
             return null;
         }
-        if (!(ref instanceof JsonString string) || string.getString().length() > MAX_REF_LENGTH
+        if (!(ref instanceof JsonString string)
+                || string.getString().codePointCount(0, string.getString().length()) > MAX_REF_LENGTH
                 || !Utf16.isWellFormed(string.getString())) {
             throw new FrameRejected(ErrorCode.INVALID, "'ref' must be a string of at most 64 characters", null);
         }

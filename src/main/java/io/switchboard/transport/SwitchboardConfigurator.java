@@ -5,6 +5,7 @@ import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -97,6 +98,12 @@ public final class SwitchboardConfigurator extends ServerEndpointConfig.Configur
         try {
             Method setStatus = response.getClass().getMethod("setStatus", int.class);
             setStatus.invoke(response, status);
+            // The handshake already filled in a 101's reason and Upgrade headers; without a length, an
+            // HTTP client waits for a body that never comes. Answer a plain, empty 403 instead.
+            response.getClass().getMethod("setReasonPhrase", String.class).invoke(response, "Forbidden");
+            response.getHeaders().clear();
+            response.getHeaders().put("Content-Length", List.of("0"));
+            response.getHeaders().put("Connection", List.of("close"));
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.FINE, "container cannot refuse a handshake with a status", e);

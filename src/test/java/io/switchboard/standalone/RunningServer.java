@@ -68,6 +68,38 @@ public final class RunningServer implements AutoCloseable {
         return recorder;
     }
 
+    /** Opens the notification stream as {@code user} and returns the recorder, its welcome already read. */
+    public WsRecorder notifications(String user) {
+        WsRecorder recorder = WsRecorder.open(ws("/notifications?user=" + user));
+        recorder.expect(io.switchboard.protocol.ServerMessage.Welcome.class);
+        return recorder;
+    }
+
+    /** A GET with the publish key. */
+    public HttpResponse<String> getWithKey(String path) {
+        return get(path, Map.of("Authorization", "Bearer " + KEY));
+    }
+
+    /**
+     * Waits, bounded by {@link WsRecorder#WAIT}, until the server counts {@code expected} open
+     * connections: a client's close reaches the server asynchronously, and some tests must know it did.
+     */
+    public void awaitConnections(int expected) {
+        long deadline = System.nanoTime() + WsRecorder.WAIT.toNanos();
+        while (switchboard().transport().connections().size() != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the server counts " + switchboard().transport().connections().size()
+                        + " connections, not " + expected + ", after " + WsRecorder.WAIT);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     public HttpResponse<String> publish(String json) {
         return post("/api/notifications", json, Map.of("Authorization", "Bearer " + KEY, "Content-Type", "application/json"));
     }
