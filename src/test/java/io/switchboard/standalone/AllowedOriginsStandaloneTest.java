@@ -36,7 +36,7 @@ class AllowedOriginsStandaloneTest {
     @Test
     void anOriginOffTheListIsRefusedWith403EvenTheServersOwn() {
         for (String origin : new String[] {"http://app.example.com", "https://app.example.com:8443", "http://localhost:3001",
-                "http://127.0.0.1:" + server.port()}) {
+                "http://127.0.0.1:" + server.port(), "https://app.example.com.evil.example", "null"}) {
             assertEquals(403, WsRecorder.refusedStatus(server.ws("/chat/listed-room?user=ann"), Map.of("Origin", origin)),
                     origin);
             assertEquals(403, WsRecorder.refusedStatus(server.ws("/notifications?user=ann"), Map.of("Origin", origin)),
