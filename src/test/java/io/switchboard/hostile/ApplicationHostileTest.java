@@ -141,13 +141,13 @@ class ApplicationHostileTest {
             } while (!seen.contains("\"message\""));
             assertTrue(seen.contains("fine \ud83d\ude00"), seen);
         }
-        var response = Hostile.publish(server, "{\"user\":\"alice\",\"title\":\"x\\ud800\"}");
+        var response = server.publish("{\"user\":\"alice\",\"title\":\"x\\ud800\"}");
         assertEquals(400, response.statusCode(), response.body());
-        response = Hostile.publish(server, "{\"user\":\"alice\",\"title\":\"t\",\"data\":{\"\\udfff\":1}}");
+        response = server.publish("{\"user\":\"alice\",\"title\":\"t\",\"data\":{\"\\udfff\":1}}");
         assertEquals(400, response.statusCode(), response.body());
-        response = Hostile.publish(server, "{\"user\":\"alice\",\"title\":\"t\",\"data\":{\"n\":" + "9".repeat(5000) + "}}");
+        response = server.publish("{\"user\":\"alice\",\"title\":\"t\",\"data\":{\"n\":" + "9".repeat(5000) + "}}");
         assertEquals(400, response.statusCode(), response.body());
-        response = Hostile.publish(server, "{\"user\":\"alice\",\"title\":\"t\",\"data\":" + "[".repeat(50_000) + "}");
+        response = server.publish("{\"user\":\"alice\",\"title\":\"t\",\"data\":" + "[".repeat(50_000) + "}");
         assertEquals(400, response.statusCode(), response.body());
     }
 

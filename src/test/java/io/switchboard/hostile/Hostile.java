@@ -7,14 +7,8 @@ import io.switchboard.WsRecorder;
 import io.switchboard.protocol.ServerMessage.Ack;
 import io.switchboard.protocol.ServerMessage.Welcome;
 import io.switchboard.standalone.RunningServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,7 +20,6 @@ final class Hostile {
     static final long HEAP_SLACK = 64L << 20;
     private static final AtomicInteger ROOMS = new AtomicInteger();
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private Hostile() {
     }
@@ -57,27 +50,6 @@ final class Hostile {
             }
         }
         return MEMORY.getHeapMemoryUsage().getUsed();
-    }
-
-    /**
-     * Publishes over HTTP/1.1. The JDK client's default first tries {@code Upgrade: h2c}, and Grizzly then
-     * treats the request body as an upgraded stream: the handler's read blocks until the request deadline.
-     */
-    static HttpResponse<String> publish(RunningServer server, String json) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server.http("/api/notifications")))
-                .timeout(WAIT)
-                .header("Authorization", "Bearer " + RunningServer.KEY)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build();
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     static void heapStaysBounded(long before) {
