@@ -14,9 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The opening handshake under attack: cross-site WebSocket hijacking (origin), slowloris, half-open
@@ -24,17 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class HandshakeHostileTest {
 
-    static RunningServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RunningServer.start(Map.of("switchboard.requestTimeoutMs", "2000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.perClass(Map.of("switchboard.requestTimeoutMs", "2000"));
 
     int openConnections() {
         return server.switchboard().transport().connections().size();

@@ -18,25 +18,15 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** auth=jwt end to end: tokens in the query or the header, expiry before and during a connection, access claims. */
 class JwtStandaloneTest {
 
-    static RunningServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RunningServer.start(Map.of("switchboard.auth", "jwt", "switchboard.jwt.secret", Tokens.SECRET,
+    @RegisterExtension
+    static final RunningServer server = RunningServer.perClass(Map.of("switchboard.auth", "jwt", "switchboard.jwt.secret", Tokens.SECRET,
                 "switchboard.jwt.publicKey", Tokens.publicPem(), "switchboard.defaultTopics", "public-*"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     static String inAMinute(String sub) {
         return Tokens.hs256(sub, Instant.now().plusSeconds(60));

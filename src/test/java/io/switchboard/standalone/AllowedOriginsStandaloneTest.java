@@ -5,24 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.switchboard.WsRecorder;
 import io.switchboard.protocol.ServerMessage.Welcome;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code switchboard.allowedOrigins} (sections 2 and 7): only listed origins, or any with {@code *}. */
 class AllowedOriginsStandaloneTest {
 
-    static RunningServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RunningServer.start(Map.of("switchboard.allowedOrigins", "https://app.example.com, http://localhost:3000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.perClass(Map.of("switchboard.allowedOrigins", "https://app.example.com, http://localhost:3000"));
 
     @Test
     void aListedOriginPassesWithItsDefaultPortNormalised() {

@@ -3,24 +3,14 @@ package io.switchboard.standalone;
 import io.switchboard.WsRecorder;
 import io.switchboard.protocol.ServerMessage.Welcome;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code switchboard.allowedOrigins=*} (section 7): any origin passes. */
 class AnyOriginStandaloneTest {
 
-    static RunningServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RunningServer.start(Map.of("switchboard.allowedOrigins", "*"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.perClass(Map.of("switchboard.allowedOrigins", "*"));
 
     @Test
     void aStarAllowsAnyOrigin() {

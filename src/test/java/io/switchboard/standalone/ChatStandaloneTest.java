@@ -26,24 +26,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The chat frames of contract section 3.1 and the chat details of section 7, on default settings. */
 class ChatStandaloneTest {
 
-    static RunningServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RunningServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.perClass();
 
     @Test
     void sayIsBroadcastToEveryMemberAndAcknowledged() {
@@ -249,9 +239,10 @@ class ChatStandaloneTest {
             }
             ned.await(Ack.class, ack -> ack.seq() == 7);
         }
+        // ned's leave may still be on its way while olga pages: wait for replies by type.
         try (WsRecorder olga = server.chat("history-room", "olga")) {
             olga.send("{\"type\":\"history\",\"limit\":3,\"ref\":\"a\"}");
-            History latest = olga.expect(History.class);
+            History latest = olga.await(History.class);
             assertEquals("a", latest.ref());
             assertEquals(List.of(5L, 6L, 7L), seqs(latest.messages()), "without before, the page ends at the latest");
             assertTrue(latest.more());
@@ -260,20 +251,20 @@ class ChatStandaloneTest {
                     "history items have the fields of message");
 
             olga.send("{\"type\":\"history\",\"before\":5,\"limit\":3,\"ref\":\"b\"}");
-            History older = olga.expect(History.class);
+            History older = olga.await(History.class);
             assertEquals(List.of(2L, 3L, 4L), seqs(older.messages()), "before is exclusive");
             assertTrue(older.more());
 
             olga.send("{\"type\":\"history\",\"before\":2,\"limit\":3}");
-            History oldest = olga.expect(History.class);
+            History oldest = olga.await(History.class);
             assertEquals(List.of(1L), seqs(oldest.messages()));
             assertFalse(oldest.more());
 
             olga.send("{\"type\":\"history\",\"before\":1}");
-            assertEquals(new History(null, List.of(), false), olga.expect(History.class));
+            assertEquals(new History(null, List.of(), false), olga.await(History.class));
 
             olga.send("{\"type\":\"history\"}");
-            History all = olga.expect(History.class);
+            History all = olga.await(History.class);
             assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), seqs(all.messages()), "limit defaults to 50");
             assertFalse(all.more());
         }

@@ -11,9 +11,8 @@ import io.switchboard.protocol.ServerMessage;
 import io.switchboard.protocol.ServerMessage.Error;
 import io.switchboard.protocol.ServerMessage.Pong;
 import io.switchboard.protocol.ServerMessage.Welcome;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Contract section 4 and the "Frames" details of section 7, on default settings: every error code
@@ -21,17 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class FramesStandaloneTest {
 
-    static RunningServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RunningServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.perClass();
 
     @Test
     void jsonThatIsNotAnObjectIsBadJsonAndTheConnectionLives() {

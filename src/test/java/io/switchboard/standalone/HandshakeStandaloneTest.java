@@ -9,9 +9,8 @@ import io.switchboard.protocol.ServerMessage.Presence;
 import io.switchboard.protocol.ServerMessage.Welcome;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The handshake, in the contract's order (section 7): unknown path 404, refused {@code Origin} 403
@@ -20,17 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class HandshakeStandaloneTest {
 
-    static RunningServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RunningServer.start(Map.of("switchboard.maxConnectionsPerUser", "3"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.perClass(Map.of("switchboard.maxConnectionsPerUser", "3"));
 
     @Test
     void anUnknownPathGets404() {

@@ -10,9 +10,8 @@ import io.switchboard.protocol.ServerMessage.Pong;
 import io.switchboard.protocol.ServerMessage.Presence;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Liveness (section 5, close 4000): the server pings, and closes a connection that has sent nothing,
@@ -24,18 +23,9 @@ class IdleStandaloneTest {
     static final long PING_MS = 200;
     static final long IDLE_MS = 1500;
 
-    static RunningServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RunningServer.start(Map.of("switchboard.pingIntervalMs", Long.toString(PING_MS),
+    @RegisterExtension
+    static final RunningServer server = RunningServer.perClass(Map.of("switchboard.pingIntervalMs", Long.toString(PING_MS),
                 "switchboard.idleTimeoutMs", Long.toString(IDLE_MS)));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void aSilentPeerIsClosedWith4000AndItsLeaveReachesTheOthersWithinTheIdleLimit() {

@@ -11,30 +11,20 @@ import io.switchboard.protocol.ServerMessage.Error;
 import io.switchboard.protocol.ServerMessage.Message;
 import io.switchboard.protocol.ServerMessage.Pong;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every limit is a setting (section 5): message bytes, text length, rate, burst, flood strikes and window. */
 class LimitSettingsStandaloneTest {
 
-    static RunningServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RunningServer.start(Map.of(
+    @RegisterExtension
+    static final RunningServer server = RunningServer.perClass(Map.of(
                 "switchboard.maxMessageBytes", "4096",
                 "switchboard.maxTextLength", "10",
                 "switchboard.frameBurst", "5",
                 "switchboard.framesPerSecond", "0.01",
                 "switchboard.floodStrikes", "3",
                 "switchboard.floodWindowMs", "1000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void theSizeLimitIsCountedInUtf8Bytes() {

@@ -15,9 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Order (section 3.1): with 4 concurrent senders, each of 3 receivers sees 1..N with no gap or duplicate. */
 class OrderingStandaloneTest {
@@ -27,17 +26,8 @@ class OrderingStandaloneTest {
     static final int PER_SENDER = 250;
     static final int TOTAL = SENDERS * PER_SENDER;
 
-    static RunningServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RunningServer.start(Map.of("switchboard.framesPerSecond", "100000", "switchboard.frameBurst", "100000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.perClass(Map.of("switchboard.framesPerSecond", "100000", "switchboard.frameBurst", "100000"));
 
     @Test
     void everyReceiverSeesEveryMessageOnceInSeqOrderWhileFourSendersRace() throws Exception {

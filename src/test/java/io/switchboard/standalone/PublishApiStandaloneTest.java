@@ -12,9 +12,8 @@ import java.io.StringReader;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code POST /api/notifications} (section 3.3 and 7): every status but 429 (see {@link
@@ -26,17 +25,8 @@ class PublishApiStandaloneTest {
     static final Map<String, String> JSON = Map.of("Authorization", "Bearer " + RunningServer.KEY,
             "Content-Type", "application/json");
 
-    static RunningServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RunningServer.start(Map.of("switchboard.maxPublishIds", "3"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.perClass(Map.of("switchboard.maxPublishIds", "3"));
 
     @Test
     void aStoredNotificationIsAnswered202WithIdSeqAndDelivered() {

@@ -3,9 +3,8 @@ package io.switchboard.standalone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The publisher's rate limit (429) and where it sits in the check order 401, 415, 429, 413, 400.
@@ -13,17 +12,8 @@ import org.junit.jupiter.api.Test;
  */
 class PublishRateStandaloneTest {
 
-    static RunningServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RunningServer.start(Map.of("switchboard.publishBurst", "3", "switchboard.publishesPerSecond", "0.001"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = RunningServer.perClass(Map.of("switchboard.publishBurst", "3", "switchboard.publishesPerSecond", "0.001"));
 
     @Test
     void overThePublishersRateLimitIs429AfterAuthAndMediaTypeButBeforeSizeAndContent() {

@@ -11,15 +11,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A standalone server on a free loopback port, for one test class; publish key {@value #KEY}. */
-public final class RunningServer implements AutoCloseable {
+/**
+ * A standalone server on a free loopback port, publish key {@value #KEY}. For one test class:
+ * {@code @RegisterExtension static final RunningServer server = RunningServer.perClass();}
+ */
+public final class RunningServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     public static final String KEY = "test-publish-key";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(WsRecorder.WAIT).build();
 
     private final StandaloneServer server;
-    private final int port;
+    private volatile int port;
 
     private RunningServer(Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(Map.of(
@@ -29,20 +35,43 @@ public final class RunningServer implements AutoCloseable {
                 "switchboard.publishKey", KEY));
         all.putAll(settings);
         this.server = new StandaloneServer(Settings.of(all));
+    }
+
+    private RunningServer started() {
         try {
             this.port = server.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return this;
     }
 
     public static RunningServer start() {
-        return new RunningServer(Map.of());
+        return new RunningServer(Map.of()).started();
     }
 
     /** With some settings overridden, such as {@code switchboard.retention}. */
     public static RunningServer start(Map<String, String> settings) {
+        return new RunningServer(settings).started();
+    }
+
+    /** A server that a test class registers as an extension: started before its tests, stopped after. */
+    public static RunningServer perClass() {
+        return new RunningServer(Map.of());
+    }
+
+    public static RunningServer perClass(Map<String, String> settings) {
         return new RunningServer(settings);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        started();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     public int port() {

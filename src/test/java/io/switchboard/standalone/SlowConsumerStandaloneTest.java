@@ -11,9 +11,8 @@ import io.switchboard.protocol.ServerMessage.Message;
 import io.switchboard.protocol.ServerMessage.Presence;
 import io.switchboard.protocol.ServerMessage.Welcome;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client that stops reading (contract section 4, 1013; issue point 4): its outgoing queue passes
@@ -26,11 +25,8 @@ class SlowConsumerStandaloneTest {
     static final String BIG = "x".repeat(16_000);
     static final int MAX_MESSAGES = 3000;
 
-    static RunningServer server;
-
-    @BeforeAll
-    static void start() {
-        server = RunningServer.start(Map.of(
+    @RegisterExtension
+    static final RunningServer server = RunningServer.perClass(Map.of(
                 "switchboard.maxQueuedBytes", Integer.toString(QUEUE_BYTES),
                 "switchboard.maxTextLength", "20000",
                 "switchboard.retention", Integer.toString(MAX_MESSAGES),
@@ -38,12 +34,6 @@ class SlowConsumerStandaloneTest {
                 "switchboard.frameBurst", "100000",
                 // Long enough for the test to read the close frame before the server cuts the socket.
                 "switchboard.closeGraceMs", "30000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void aClientThatStopsReadingIsClosedWith1013WhileANormalMemberGetsEverythingInOrder() {
