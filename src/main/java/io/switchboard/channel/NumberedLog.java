@@ -1,14 +1,17 @@
 package io.switchboard.channel;
 
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
  * One life of a channel's log: items numbered 1, 2, 3, … with no gaps, the latest {@code retention}
  * of them kept. {@link #epoch()} names this life; a new log starts a new epoch.
  *
- * <p>This is the seam for storage: {@link MemoryLog} keeps the items on the heap; a durable or
- * clustered log (a Hazelcast ringbuffer, say) implements the same five methods.
+ * <p>This is the one seam for storage and for fan-out between nodes. {@link MemoryLog} keeps the
+ * items on the heap for one node. A durable or clustered log (a Hazelcast ringbuffer, say)
+ * implements the same methods, numbers items for every node alike, and hands each node the items
+ * the others appended through {@link #onRemoteAppend}; the channel delivers those to its own members.
  */
 public interface NumberedLog<T> {
 
@@ -37,6 +40,13 @@ public interface NumberedLog<T> {
 
     /** The lowest seq still retained; {@code latest() + 1} when nothing is. */
     long firstRetained();
+
+    /**
+     * Calls {@code listener} with each item another node appends, in seq order and after the items
+     * this node appended before it. A log that only one node uses never calls it.
+     */
+    default void onRemoteAppend(Consumer<T> listener) {
+    }
 
     /** The items a client recovers, and whether they are all it missed ({@code null}: it gave no {@code since}). */
     record Recovery<T>(List<T> items, Boolean recovered) {

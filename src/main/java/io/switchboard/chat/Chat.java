@@ -28,7 +28,7 @@ public final class Chat {
         this.limits = limits;
         this.connections = connections;
         this.rooms = new Registry<>(limits.maxChannels(),
-                name -> new Room(name, logs.open("room:" + name), codec, limits), Room::isIdle);
+                name -> Room.on(name, logs.open("room:" + name), codec, limits), Room::isIdle);
     }
 
     /**

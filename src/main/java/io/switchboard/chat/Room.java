@@ -40,11 +40,28 @@ final class Room {
     private final Map<String, Long> refs = new HashMap<>();
     private final ArrayDeque<Map.Entry<Long, String>> refsBySeq = new ArrayDeque<>();
 
-    Room(String name, NumberedLog<Message> log, ServerCodec codec, Limits limits) {
+    private Room(String name, NumberedLog<Message> log, ServerCodec codec, Limits limits) {
         this.name = name;
         this.log = log;
         this.codec = codec;
         this.limits = limits;
+    }
+
+    /** A room on {@code log}, delivering to its members what other nodes append to it too. */
+    static Room on(String name, NumberedLog<Message> log, ServerCodec codec, Limits limits) {
+        Room room = new Room(name, log, codec, limits);
+        log.onRemoteAppend(room::deliver);
+        return room;
+    }
+
+    /** A message another node appended: to every member here, like a local one. */
+    void deliver(Message message) {
+        ChatConnection[] audience;
+        synchronized (this) {
+            audience = members;
+            Audience.offer(audience, codec.encode(message));
+        }
+        Audience.flush(audience);
     }
 
     String name() {

@@ -65,15 +65,15 @@ public final class Notifications {
     void unsubscribe(NotifyConnection connection, String topic) {
         Topic found = topics.find(topic);
         if (found != null) {
-            found.unsubscribe(connection);
+            found.remove(connection);
         }
     }
 
-    Inbox.Published publishToUser(String user, Draft draft) {
+    Feed.Published publishToUser(String user, Draft draft) {
         return inboxes.with(user, inbox -> inbox.publish(draft));
     }
 
-    Inbox.Published publishToTopic(String topic, Draft draft) {
+    Feed.Published publishToTopic(String topic, Draft draft) {
         return topics.with(topic, found -> found.publish(draft));
     }
 

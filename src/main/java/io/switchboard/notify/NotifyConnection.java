@@ -106,7 +106,7 @@ final class NotifyConnection extends Connection {
     protected void release() {
         Inbox current = inbox;
         if (current != null) {
-            current.detach(this);
+            current.remove(this);
         }
         List<String> subscribed;
         synchronized (this) {

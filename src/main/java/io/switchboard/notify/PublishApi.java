@@ -112,7 +112,7 @@ public final class PublishApi {
             }
             Notifications.Draft draft = new Notifications.Draft(id == null ? UUID.randomUUID().toString() : id,
                     title, text == null ? "" : text, data, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
-            Inbox.Published published = user != null
+            Feed.Published published = user != null
                     ? notifications.publishToUser(user, draft)
                     : notifications.publishToTopic(topic, draft);
             String answer = codec.json(new Accepted(draft.id(), published.notification().seq(), published.delivered()));
