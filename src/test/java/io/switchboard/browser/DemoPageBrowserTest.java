@@ -6,37 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 
 /** The demo page in headless Chromium against the standalone server: chat, notifications, safety. */
-class DemoPageBrowserTest {
-
-    private static BrowserServer server;
-    private static Chromium chromium;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = BrowserServer.start();
-        chromium = Chromium.launch();
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            if (chromium != null) {
-                chromium.close();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
-    }
+class DemoPageBrowserTest extends BrowserTestBase {
 
     @AfterEach
     void noScriptErrorsThenACleanBrowser() {

@@ -5,37 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The server restarts under two open pages, which find their way back by themselves. */
-class ReconnectBrowserTest {
+class ReconnectBrowserTest extends BrowserTestBase {
 
     // The backoff caps a wait at 30 s; after a short outage the next attempt comes much sooner.
     private static final Duration RECONNECT = Duration.ofSeconds(45);
-
-    private static BrowserServer server;
-    private static Chromium chromium;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = BrowserServer.start();
-        chromium = Chromium.launch();
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            if (chromium != null) {
-                chromium.close();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
-    }
 
     @Test
     void afterARestartThePagesReconnectShowWhatWasSentAndDeliverAMessageTypedDuringTheOutageOnce() throws Exception {
