@@ -48,7 +48,7 @@ public final class Chat {
             // Joined under the registry's lock, so the room cannot be forgotten as it is joined.
             Runnable sends = rooms.with(room, found -> {
                 connection.joined(found);
-                return found.join(connection, since(handshake.parameter("since")), handshake.parameter("epoch"));
+                return found.join(connection, handshake.since(), handshake.parameter("epoch"));
             });
             sends.run();
         } catch (Registry.AtCapacity e) {
@@ -62,17 +62,5 @@ public final class Chat {
     NumberedLog.Page<Message> page(String room, Long before, int limit) {
         Room found = rooms.find(room);
         return found == null ? new NumberedLog.Page<>(List.of(), false) : found.page(before, limit);
-    }
-
-    /** A malformed {@code since} is still a {@code since}: it recovers nothing ({@code recovered: false}). */
-    static Long since(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return -1L;
-        }
     }
 }

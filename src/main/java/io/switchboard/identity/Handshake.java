@@ -37,4 +37,20 @@ public record Handshake(Map<String, List<String>> parameters, Map<String, List<S
         List<String> values = headers.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
     }
+
+    /**
+     * The {@code since} query parameter: null without one. A malformed {@code since} is still a
+     * {@code since}, so it comes back as -1, which recovers nothing ({@code recovered: false}).
+     */
+    public Long since() {
+        String value = parameter("since");
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return -1L;
+        }
+    }
 }

@@ -43,7 +43,7 @@ public final class Notifications {
     public NotifyConnection open(Peer peer, Identity identity, Handshake handshake) {
         NotifyConnection connection = new NotifyConnection(peer, identity, codec, limits, connections, this);
         connections.admit(connection);
-        Long since = since(handshake.parameter("since"));
+        Long since = handshake.since();
         String epoch = handshake.parameter("epoch");
         try {
             inboxes.with(identity.user(), inbox -> {
@@ -75,16 +75,5 @@ public final class Notifications {
 
     Feed.Published publishToTopic(String topic, Draft draft) {
         return topics.with(topic, found -> found.publish(draft));
-    }
-
-    private static Long since(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return -1L;
-        }
     }
 }
