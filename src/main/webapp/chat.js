@@ -14,10 +14,9 @@
 //   error     {source: 'socket'} or {source: 'server', code, message, ref}
 //   frame     every server frame, as received
 
-import { Emitter } from './emitter.js';
-import { LogPosition, resolveToken } from './resume.js';
-import { chatPath, codePointLength, connectionUrl, frames, isRoomName, MAX_TEXT_CODE_POINTS, newRef } from './protocol.js';
-import { Socket, State } from './socket.js';
+import { ResumingChannel } from './channel.js';
+import { LogPosition } from './resume.js';
+import { chatPath, codePointLength, frames, isRoomName, MAX_TEXT_CODE_POINTS, newRef } from './protocol.js';
 
 export const CHAT_DEFAULTS = Object.freeze({
   maxPending: 100, // say frames kept until acknowledged
@@ -26,63 +25,35 @@ export const CHAT_DEFAULTS = Object.freeze({
   retryRateLimited: 1000, // ms before resending a say the server rate limited
 });
 
-export class ChatRoom extends Emitter {
+export class ChatRoom extends ResumingChannel {
   /**
    * @param {string} room
    * @param {object} options  base, user (auth=dev) or token (auth=jwt; a string or a function),
    *   CHAT_DEFAULTS, and any Socket option
    */
   constructor(room, options = {}) {
-    super();
     if (!isRoomName(room)) throw new TypeError(`invalid room name: ${room}`);
+    super(chatPath(room), { ...CHAT_DEFAULTS, ...options });
     this.room = room;
-    this.options = { ...CHAT_DEFAULTS, ...options };
     this.position = new LogPosition();
     this.members = new Set();
     this.count = 0;
     this.user = undefined;
     this._pending = new Map(); // ref -> say frame, in the order they were said
     this._histories = new Map(); // ref -> {resolve, reject, timer}
-    this._welcomed = false;
-    this._resumed = false;
     this._lastTyping = -Infinity;
-    this._state = State.DISCONNECTED;
     this._now = options.now ?? (() => Date.now());
     this._setTimeout = options.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
     this._clearTimeout = options.clearTimeout ?? ((id) => globalThis.clearTimeout(id));
-    this.socket = new Socket({
-      ...this.options,
-      url: async () => {
-        const from = this.position.resumeFrom();
-        this._resumed = from.epoch !== undefined;
-        const token = await resolveToken(this.options.token);
-        return connectionUrl(this.options.base, chatPath(room), { user: this.options.user, token, ...from });
-      },
-    });
-    this.socket.on('open', (detail) => this.emit('open', detail));
-    this.socket.on('error', (detail) => this.emit('error', detail));
-    this.socket.on('close', (detail) => this._closed(detail));
-    this.socket.on('state', () => this._updateState());
-    this.socket.on('message', (frame) => this._received(frame));
   }
 
-  get state() {
-    return this._state;
+  _resumeFrom() {
+    return this.position.resumeFrom();
   }
 
   /** Refs of `say` frames not acknowledged yet, oldest first. */
   get pending() {
     return [...this._pending.keys()];
-  }
-
-  connect() {
-    this.socket.connect();
-    return this;
-  }
-
-  close() {
-    this.socket.close(1000, 'bye');
-    return this;
   }
 
   /**
@@ -226,16 +197,5 @@ export class ChatRoom extends Emitter {
     }
     this.emit('close', detail);
     // The socket's own state event follows and updates ours.
-  }
-
-  _updateState() {
-    const socketState = this.socket.state;
-    let state;
-    if (socketState === State.DISCONNECTED) state = State.DISCONNECTED;
-    else if (socketState === State.CONNECTED && this._welcomed) state = State.CONNECTED;
-    else state = State.CONNECTING;
-    if (state === this._state) return;
-    this._state = state;
-    this.emit('state', { state, attempt: this.socket.attempt });
   }
 }

@@ -11,57 +11,30 @@
 //   error         {source: 'socket'} or {source: 'server', code, message, ref}
 //   frame         every server frame, as received
 
-import { Emitter } from './emitter.js';
-import { LogPosition, resolveToken } from './resume.js';
-import { connectionUrl, frames, isTopicName, newRef, notificationsPath } from './protocol.js';
-import { Socket, State } from './socket.js';
+import { ResumingChannel } from './channel.js';
+import { LogPosition } from './resume.js';
+import { frames, isTopicName, newRef, notificationsPath } from './protocol.js';
 
-export class Notifications extends Emitter {
+export class Notifications extends ResumingChannel {
   /** @param {object} options  base, user or token, and any Socket option */
   constructor(options = {}) {
-    super();
-    this.options = { ...options };
+    super(notificationsPath(), { ...options });
     this.inbox = new LogPosition();
     this.topics = new Map(); // topic -> LogPosition, for every topic the application subscribed
     this.unread = 0;
     this.readUpTo = 0;
     this.user = undefined;
     this._pendingRead = 0; // a read asked for while disconnected
-    this._welcomed = false;
-    this._resumed = false;
     this._resumedTopics = new Set();
-    this._state = State.DISCONNECTED;
-    this.socket = new Socket({
-      ...this.options,
-      url: async () => {
-        const from = this.inbox.resumeFrom();
-        this._resumed = from.epoch !== undefined;
-        const token = await resolveToken(this.options.token);
-        return connectionUrl(this.options.base, notificationsPath(), { user: this.options.user, token, ...from });
-      },
-    });
-    this.socket.on('open', (detail) => this.emit('open', detail));
-    this.socket.on('error', (detail) => this.emit('error', detail));
-    this.socket.on('close', (detail) => {
-      this._welcomed = false;
-      this.emit('close', detail);
-    });
-    this.socket.on('state', () => this._updateState());
-    this.socket.on('message', (frame) => this._received(frame));
   }
 
-  get state() {
-    return this._state;
+  _resumeFrom() {
+    return this.inbox.resumeFrom();
   }
 
-  connect() {
-    this.socket.connect();
-    return this;
-  }
-
-  close() {
-    this.socket.close(1000, 'bye');
-    return this;
+  _closed(detail) {
+    this._welcomed = false;
+    this.emit('close', detail);
   }
 
   /** Subscribes to a topic, now and after every reconnect, resuming where it left off. */
@@ -180,16 +153,5 @@ export class Notifications extends Emitter {
       if (position.accept(item.seq, { allowGap: true }) === 'new') this.emit('notification', { ...item, topic: frame.topic });
     }
     position.catchUp(frame.seq);
-  }
-
-  _updateState() {
-    const socketState = this.socket.state;
-    let state;
-    if (socketState === State.DISCONNECTED) state = State.DISCONNECTED;
-    else if (socketState === State.CONNECTED && this._welcomed) state = State.CONNECTED;
-    else state = State.CONNECTING;
-    if (state === this._state) return;
-    this._state = state;
-    this.emit('state', { state, attempt: this.socket.attempt });
   }
 }
