@@ -1,20 +1,12 @@
 package io.switchboard.channel;
 
-/**
- * Where channels get their logs. The in-memory store gives each new channel a fresh log with a new
- * epoch; a durable or clustered store would hand back the existing one.
- */
+/** Where channels get their logs: memory, a database, a data grid. */
 @FunctionalInterface
 public interface LogStore {
 
-    <T> NumberedLog<T> open(String channel);
-
-    static LogStore inMemory(int retention) {
-        return new LogStore() {
-            @Override
-            public <T> NumberedLog<T> open(String channel) {
-                return new MemoryLog<>(retention);
-            }
-        };
-    }
+    /**
+     * A handle on the log named {@code name} ({@code room:lobby}, {@code inbox:alice}, {@code
+     * topic:deploys}). Cheap and without I/O: the store is first touched by the handle's calls.
+     */
+    <T> NumberedLog<T> open(String name, Items<T> items);
 }

@@ -1,58 +1,57 @@
 package io.switchboard.channel;
 
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.function.LongFunction;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * One life of a channel's log: items numbered 1, 2, 3, … with no gaps, the latest {@code retention}
- * of them kept. {@link #epoch()} names this life; a new log starts a new epoch.
+ * One channel's log as one node sees it: items numbered 1, 2, 3, … with no gaps, the latest
+ * {@code retention} kept. The log, not the caller, assigns the seq (a database row, a ringbuffer).
  *
- * <p>This is the one seam for storage and for fan-out between nodes. {@link MemoryLog} keeps the
- * items on the heap for one node. A durable or clustered log (a Hazelcast ringbuffer, say)
- * implements the same methods, numbers items for every node alike, and hands each node the items
- * the others appended through {@link #onRemoteAppend}; the channel delivers those to its own members.
+ * <p>This is the one seam for storage and for fan-out between nodes. Every call is asynchronous: a
+ * database or a data grid answers later, on its own thread. A {@link Listener} hears of every item
+ * stored in this log, by this node or by another; a {@link Channel} turns that into deliveries in
+ * seq order (it repairs gaps and drops duplicates itself, so a log may announce loosely).
+ *
+ * <p>Futures fail with {@link StoreUnavailable} when the store cannot be reached (nothing was
+ * stored) and with {@link StoreFull} when a bound refuses the item.
  */
-public interface NumberedLog<T> {
+public interface NumberedLog<T> extends AutoCloseable {
 
-    /** How many items a recovery or a page without {@code since} returns. */
+    /** How many items a recovery without a usable {@code since} returns. */
     int LATEST_PAGE = 50;
 
-    String epoch();
-
-    /** The latest seq, 0 when empty. */
-    long latest();
+    /** The log's epoch and latest seq, read from the store on first use. */
+    CompletableFuture<Position> position();
 
     /**
-     * Appends the item {@code factory} builds for the next seq, and returns it. The factory runs
-     * under the log's lock, so seqs are handed out in the order items enter the log.
+     * Stores {@code draft} (its seq ignored) under the next seq. With a {@code key} (idempotency:
+     * "user\nref" for a say, a publish id) that an item within retention was already stored under,
+     * stores nothing and completes with that first item, marked as a duplicate. Completes after the
+     * item is durable in this store (committed), so an acknowledgement can follow.
      */
-    T append(LongFunction<T> factory);
+    CompletableFuture<Appended<T>> append(T draft, String key);
 
-    /** What a client reconnecting with {@code since} (null: none) and {@code epoch} gets back (section 3.1). */
-    Recovery<T> recover(Long since, String epoch);
+    /** Up to {@code max} retained items from seq {@code from} on, oldest first (starting later when {@code from} is no longer retained). */
+    CompletableFuture<List<T>> read(long from, int max);
 
-    /** Up to {@code limit} items with seq below {@code before} (null: the latest), oldest first. */
-    Page<T> before(Long before, int limit);
+    /** Hears of every item stored from now on, and of the log starting a new epoch. One listener per log handle. */
+    void listen(Listener<T> listener);
 
-    /** The retained items with seq above {@code seq}, oldest first. */
-    List<T> after(long seq);
+    /** Releases this handle: its listener hears nothing more. Idempotent. */
+    @Override
+    void close();
 
-    /** The lowest seq still retained; {@code latest() + 1} when nothing is. */
-    long firstRetained();
-
-    /**
-     * Calls {@code listener} with each item another node appends, in seq order and after the items
-     * this node appended before it. A log that only one node uses never calls it.
-     */
-    default void onRemoteAppend(Consumer<T> listener) {
+    /** A stored item, and whether it was stored before under the same key (nothing new was stored). */
+    record Appended<T>(T item, boolean duplicate) {
     }
 
-    /** The items a client recovers, and whether they are all it missed ({@code null}: it gave no {@code since}). */
-    record Recovery<T>(List<T> items, Boolean recovered) {
-    }
+    interface Listener<T> {
 
-    /** A page of older items, and whether still older retained ones exist. */
-    record Page<T>(List<T> items, boolean more) {
+        /** An item stored by any node. May come more than once, out of order, or not at all: the channel repairs. */
+        void appended(T item);
+
+        /** The log lost items (a wiped store, a data grid that lost a partition) and starts over as {@code position}. */
+        default void reset(Position position) {
+        }
     }
 }
