@@ -77,6 +77,7 @@ final class Inbox {
     }
 
     CompletableFuture<Channel.Published<Notification>> publish(Notification draft) {
-        return channel.publish(draft, draft.id());
+        // Publish ids are kept by PublishIds, one namespace for the server: the log needs no key.
+        return channel.publish(draft, null);
     }
 }

@@ -40,6 +40,6 @@ final class Topic {
     }
 
     CompletableFuture<Channel.Published<Notification>> publish(Notification draft) {
-        return channel.publish(draft, draft.id());
+        return channel.publish(draft, null);
     }
 }

@@ -111,7 +111,7 @@ public final class StandaloneServer {
     private static TyrusServerContainer websockets(Switchboard switchboard) {
         // Room for the largest message the endpoints accept, plus a frame header.
         var container = (TyrusServerContainer) new GrizzlyServerContainer().createContainer(
-                Map.of(TyrusWebSocketEngine.INCOMING_BUFFER_SIZE, switchboard.limits().maxMessageBytes() + 14));
+                Map.of(TyrusWebSocketEngine.INCOMING_BUFFER_SIZE, switchboard.limits().maxMessageBytes() * 2 + 14));
         try {
             var engine = container.getWebSocketEngine();
             for (var config : switchboard.endpointConfigs()) {

@@ -42,8 +42,8 @@ public final class Outbox {
         }
     }
 
-    /** A peer took a frame and needs a flush: now, or when the current scope ends. */
-    static void needsFlush(Peer peer) {
+    /** A peer took a frame and needs a flush: now, or when the current scope ends. For {@link Peer} implementations. */
+    public static void needsFlush(Peer peer) {
         Outbox outbox = CURRENT.get();
         if (outbox == null) {
             peer.flush();

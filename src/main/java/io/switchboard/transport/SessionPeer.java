@@ -8,6 +8,7 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,6 +32,10 @@ final class SessionPeer implements Peer {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** A ping takes its turn in the queue like a frame. */
     private static final Object PING = new Object();
+
+    /** The close frame, in turn after what was queued before it (the last replies of a flooding client). */
+    private record Closing(CloseCode code, String reason) {
+    }
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
@@ -156,8 +161,9 @@ final class SessionPeer implements Peer {
                 }
                 continue;
             }
-            if (closed.get()) {
+            if (next instanceof Closing closing) {
                 queue.clear();
+                closeSession(closing.code(), closing.reason());
                 sending.set(false);
                 return;
             }
@@ -243,13 +249,32 @@ final class SessionPeer implements Peer {
         scheduleFlush();
     }
 
+    /**
+     * Closes after what is already queued, so a client learns why (its last {@code rate_limited}
+     * before 1008); a client too slow to read its queue (1013) gets the close frame at once instead.
+     */
     @Override
     public void close(CloseCode code, String reason) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        queue.clear();
         runDrained();
+        if (code == CloseCode.TOO_SLOW || failureHandled.get()) {
+            queue.clear();
+            closeSession(code, reason);
+        } else {
+            queue.offer(new Closing(code, reason));
+            scheduleFlush();
+        }
+        // A close frame to a client that stopped reading waits behind what it has not read: cut it.
+        try {
+            scheduler.schedule(() -> TyrusAccess.hardClose(session), closeGraceMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // The server is stopping: its sockets close with it.
+        }
+    }
+
+    private void closeSession(CloseCode code, String reason) {
         try {
             if (session.isOpen()) {
                 session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code.code()), reason));
@@ -257,7 +282,5 @@ final class SessionPeer implements Peer {
         } catch (Throwable e) {
             LOG.log(Level.FINE, "close of " + id() + " failed", e);
         }
-        // A close frame to a client that stopped reading waits behind what it has not read: cut it.
-        scheduler.schedule(() -> TyrusAccess.hardClose(session), closeGraceMillis, TimeUnit.MILLISECONDS);
     }
 }
