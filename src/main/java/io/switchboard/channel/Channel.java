@@ -170,26 +170,35 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
                     dropCatchUp(c, CloseCode.RECONNECT, "recovery failed: reconnect with since");
                     return;
                 }
+                boolean lost;
                 synchronized (this) {
                     if (!catching.contains(c)) {
                         return;
                     }
                     List<Entry<T>> chunk = consecutive(read, c.cursor + 1);
-                    if (chunk.isEmpty()) {
-                        // The log moved past these items while we read: recovering them is no longer possible.
-                        dropCatchUp(c, CloseCode.RECONNECT, "fell behind the log's retention: reconnect");
-                        return;
+                    // Empty: the log moved past these items while we read, so they can no longer be recovered.
+                    lost = chunk.isEmpty();
+                    if (!lost) {
+                        send(c, chunk);
                     }
-                    send(c, chunk);
                 }
-                advance(c);
+                if (lost) {
+                    dropCatchUp(c, CloseCode.RECONNECT, "fell behind the log's retention: reconnect");
+                } else {
+                    advance(c);
+                }
             }));
             return;
         }
     }
 
-    private synchronized void dropCatchUp(CatchUp c, CloseCode code, String reason) {
-        if (catching.remove(c)) {
+    /** Ends a catch-up that cannot finish; the close happens outside the lock, like every socket call. */
+    private void dropCatchUp(CatchUp c, CloseCode code, String reason) {
+        boolean was;
+        synchronized (this) {
+            was = catching.remove(c);
+        }
+        if (was) {
             c.member.close(code, reason);
         }
     }
@@ -260,16 +269,18 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
 
     /** Removes a member; true when it was one. {@code left} runs under the lock when it was (a presence event). */
     public boolean leave(Member member, Runnable left) {
-        synchronized (this) {
-            boolean was = catching.removeIf(c -> c.member == member);
-            Member[] remaining = without(live, member);
-            was |= remaining != live;
-            live = remaining;
-            if (was) {
-                Outbox.run(left);
+        return Outbox.call(() -> {
+            synchronized (this) {
+                boolean was = catching.removeIf(c -> c.member == member);
+                Member[] remaining = without(live, member);
+                was |= remaining != live;
+                live = remaining;
+                if (was) {
+                    left.run();
+                }
+                return was;
             }
-            return was;
-        }
+        });
     }
 
     /** Queues {@code frame} to the members that {@code to} accepts and that had their welcome, in order with the items. */
@@ -433,29 +444,33 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
         long from = delivered + 1;
         // Read on another thread: the log is never called under this lock.
         CompletableFuture.supplyAsync(() -> log.read(from, READ_CHUNK)).thenCompose(read -> read)
-                .whenComplete((read, error) -> Outbox.run(() -> repaired(from, read, error)));
+                .whenComplete((read, error) -> Outbox.run(() -> {
+                    Member[] dropped = repaired(from, read, error);
+                    for (Member member : dropped) {
+                        member.close(CloseCode.RECONNECT, "missed items: reconnect with since");
+                    }
+                }));
     }
 
-    private synchronized void repaired(long from, List<T> read, Throwable error) {
+    /** Delivers what the repair read; returns the members to close when the gap is no longer retained. */
+    private synchronized Member[] repaired(long from, List<T> read, Throwable error) {
         repairing = false;
         if (error != null) {
             LOG.log(Level.WARNING, "reading a gap in " + name + " failed; retrying on the next item", error);
-            return;
+            return NONE;
         }
         if (delivered >= from) {
             drainEarly();
-            return;
+            return NONE;
         }
+        Member[] dropped = NONE;
         if (!read.isEmpty() && items.seq(read.get(0)) > from) {
             // The gap is no longer retained: members here can never receive it. They reconnect and recover honestly.
             long skipTo = items.seq(read.get(0)) - 1;
             LOG.warning(() -> name + " lost seqs " + from + " to " + skipTo + " here: its members reconnect");
-            Member[] dropped = live;
+            dropped = live;
             live = NONE;
             delivered = skipTo;
-            for (Member member : dropped) {
-                member.close(CloseCode.RECONNECT, "missed items: reconnect with since");
-            }
         }
         for (T item : read) {
             long seq = items.seq(item);
@@ -464,6 +479,7 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
             }
         }
         drainEarly();
+        return dropped;
     }
 
     // ---- reading

@@ -73,6 +73,11 @@ public final class Connections {
         return open.size();
     }
 
+    /** The open connections now, for tests and operations. */
+    List<Connection> snapshot() {
+        return List.copyOf(open);
+    }
+
     void heartbeat() {
         long now = System.nanoTime();
         long ping = limits.pingInterval().toNanos();

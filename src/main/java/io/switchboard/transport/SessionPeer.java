@@ -68,6 +68,11 @@ final class SessionPeer implements Peer {
         this.remoteAddress = remoteAddress;
     }
 
+    /** For tests of {@link TyrusAccess}. */
+    Session session() {
+        return session;
+    }
+
     @Override
     public String remoteAddress() {
         return remoteAddress;
@@ -139,10 +144,19 @@ final class SessionPeer implements Peer {
         this.onFailure = action;
     }
 
+    /**
+     * Hands the failure to the connection on another thread: a container's send callback can run
+     * while the container holds its connection lock, and ending a connection takes channel locks.
+     */
     private void fail(CloseCode code, String reason) {
         if (failureHandled.compareAndSet(false, true)) {
             queue.clear();
-            onFailure.failed(code, reason);
+            Runnable handle = () -> Outbox.run(() -> onFailure.failed(code, reason));
+            try {
+                scheduler.execute(handle);
+            } catch (RejectedExecutionException stopping) {
+                handle.run();
+            }
         }
     }
 

@@ -23,7 +23,7 @@ class SessionPeerTest {
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     /** What the session was asked to do, in order. */
-    private final List<String> wire = new ArrayList<>();
+    private final List<String> wire = java.util.Collections.synchronizedList(new ArrayList<>());
     /** Sends not yet completed; a test completes them. */
     private final List<SendHandler> inFlight = new ArrayList<>();
     private RuntimeException sendThrows;
@@ -71,6 +71,27 @@ class SessionPeerTest {
         return new SessionPeer(session(), "127.0.0.1", maxQueued, scheduler, 60_000);
     }
 
+    /** Failures reach the connection on another thread (never under the container's lock): wait for them. */
+    private static void awaitSize(List<?> list, int size) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            synchronized (list) {
+                if (list.size() >= size) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + size + " entries within 5 s: " + list);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     private void completeOne() {
         inFlight.remove(0).onResult(new SendResult());
     }
@@ -78,23 +99,26 @@ class SessionPeerTest {
     @Test
     void anErrorThrownByTheContainersSendEndsThisConnectionAndEscapesNothing() {
         SessionPeer peer = peer(1000);
-        List<CloseCode> failures = new ArrayList<>();
+        List<CloseCode> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         peer.onFailure((code, reason) -> failures.add(code));
         sendErrors = new Error("unencodable text");
         peer.offer(Frame.of("a")); // flushed at once: no scope is open
+        awaitSize(failures, 1);
         assertEquals(List.of(CloseCode.INTERNAL_ERROR), failures);
         sendErrors = null;
         peer.offer(Frame.of("b"));
+        peer.offer(Frame.of("c"));
         assertEquals(List.of(CloseCode.INTERNAL_ERROR), failures, "a failure is handled once");
     }
 
     @Test
     void aFailedSendResultEndsTheConnectionInsteadOfMarkingThePeerClosedSilently() {
         SessionPeer peer = peer(1000);
-        List<CloseCode> failures = new ArrayList<>();
+        List<CloseCode> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         peer.onFailure((code, reason) -> failures.add(code));
         peer.offer(Frame.of("a"));
         inFlight.remove(0).onResult(new SendResult(new java.io.IOException("reset")));
+        awaitSize(failures, 1);
         assertEquals(List.of(CloseCode.INTERNAL_ERROR), failures);
     }
 
@@ -124,7 +148,7 @@ class SessionPeerTest {
     @Test
     void anOverflowDropsTheQueueAndFailsWith1013() {
         SessionPeer peer = peer(10);
-        List<CloseCode> failures = new ArrayList<>();
+        List<CloseCode> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         peer.onFailure((code, reason) -> {
             failures.add(code);
             peer.close(code, reason);
@@ -133,6 +157,8 @@ class SessionPeerTest {
             peer.offer(Frame.of("12345678"));
             assertFalse(peer.offer(Frame.of("12345678")));
         });
+        awaitSize(failures, 1);
+        awaitSize(wire, 1);
         assertEquals(List.of(CloseCode.TOO_SLOW), failures);
         assertEquals(List.of("close 1013"), wire, "the queued frame is dropped: the client recovers with since");
         assertNull(inFlight.isEmpty() ? null : inFlight.get(0));
