@@ -131,3 +131,78 @@ export function record(emitter, type) {
   emitter.on(type, (detail) => seen.push(detail));
   return seen;
 }
+
+/** An EventSource driven by the test, as the browser's behaves (contract section 12's stream). */
+export function fakeEventSourceClass() {
+  const instances = [];
+  class FakeEventSource extends EventTarget {
+    static instances = instances;
+    static CONNECTING = 0;
+    static OPEN = 1;
+    static CLOSED = 2;
+
+    constructor(url) {
+      super();
+      this.url = url;
+      this.readyState = FakeEventSource.CONNECTING;
+      this.onopen = this.onerror = null;
+      this.lastEventId = '';
+      this.closed = false;
+      instances.push(this);
+    }
+
+    close() {
+      this.readyState = FakeEventSource.CLOSED;
+      this.closed = true;
+    }
+
+    get query() {
+      return new URL(this.url).searchParams;
+    }
+
+    // --- the test plays the server and the browser ---
+
+    serverOpen() {
+      this.readyState = FakeEventSource.OPEN;
+      this.onopen?.({ type: 'open' });
+    }
+
+    /** One event: `event: type`, `data: JSON`, and `id:` when given. */
+    serverEvent(type, data, id) {
+      if (id !== undefined) this.lastEventId = id;
+      const event = new Event(type);
+      event.data = typeof data === 'string' ? data : JSON.stringify(data);
+      event.lastEventId = this.lastEventId;
+      this.dispatchEvent(event);
+    }
+
+    /** The stream ended or the network dropped: the browser reconnects by itself. */
+    dropped() {
+      this.readyState = FakeEventSource.CONNECTING;
+      this.onerror?.({ type: 'error' });
+    }
+
+    /** An HTTP error or a wrong content type: the browser gives up on this EventSource. */
+    failed() {
+      this.readyState = FakeEventSource.CLOSED;
+      this.onerror?.({ type: 'error' });
+    }
+  }
+  return FakeEventSource;
+}
+
+/**
+ * A fetch whose answers come from `answer(url, init)`: {status, body}, or an Error to reject
+ * with. Calls are kept in `fetch.calls`.
+ */
+export function fakeFetch(answer) {
+  const calls = [];
+  const fetch = async (url, init = {}) => {
+    calls.push({ url: String(url), init });
+    const reply = await answer(String(url), init);
+    if (reply instanceof Error) throw reply;
+    return { status: reply.status, ok: reply.status >= 200 && reply.status < 300, json: async () => reply.body };
+  };
+  fetch.calls = calls;
+  return fetch;
+}
