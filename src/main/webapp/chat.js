@@ -112,8 +112,7 @@ export class ChatRoom extends ResumingChannel {
   }
 
   /** Older messages: resolves to {messages (oldest first), more}. `before` is exclusive. */
-  history({ before, limit } = {}) {
-    const ref = newRef('hist');
+  history({ before, limit, ref = newRef('hist') } = {}) {
     return new Promise((resolve, reject) => {
       if (!this._welcomed || !this.socket.send(frames.history(before, limit, ref), { queue: false })) {
         reject(new Error('not connected'));

@@ -206,3 +206,78 @@ export function fakeFetch(answer) {
   fetch.calls = calls;
   return fetch;
 }
+
+/**
+ * Two entangled MessagePorts, as a SharedWorker's port and the worker's end of it: messages are
+ * structured-cloned and delivered in order, each in its own microtask (never synchronously).
+ * A frozen port keeps what arrives until thawed (a frozen tab); a closed one drops everything.
+ */
+export function portPair() {
+  const make = () => ({
+    onmessage: null,
+    other: null,
+    closed: false,
+    frozen: false,
+    held: [],
+    postMessage(data) {
+      if (this.closed || this.frozen) return;
+      const copy = structuredClone(data);
+      const target = this.other;
+      queueMicrotask(() => target._deliver(copy));
+    },
+    _deliver(data) {
+      if (this.closed) return;
+      if (this.frozen) this.held.push(data);
+      else this.onmessage?.({ data });
+    },
+    close() {
+      this.closed = true;
+    },
+    freeze() {
+      this.frozen = true;
+    },
+    thaw() {
+      this.frozen = false;
+      for (const data of this.held.splice(0)) this.onmessage?.({ data });
+    },
+  });
+  const a = make();
+  const b = make();
+  a.other = b;
+  b.other = a;
+  return [a, b];
+}
+
+export class FakeMessageChannel {
+  constructor() {
+    [this.port1, this.port2] = portPair();
+  }
+}
+
+/**
+ * A SharedWorker class whose workers all share the hub `hubs()` returns now (the browser gives
+ * every tab the same worker for one name). `made` lists them, with the tab's port.
+ */
+export function fakeSharedWorkerClass(hubs) {
+  const made = [];
+  class FakeSharedWorker {
+    static made = made;
+
+    constructor(url, options) {
+      this.url = String(url);
+      this.options = options;
+      this.onerror = null;
+      const [tabPort, hubPort] = portPair();
+      this.port = tabPort;
+      this.hubPort = hubPort;
+      hubs().connect(hubPort);
+      made.push(this);
+    }
+  }
+  return FakeSharedWorker;
+}
+
+/** Lets messages between ports and pending promises run: a few rounds of the event loop. */
+export async function settle(rounds = 6) {
+  for (let i = 0; i < rounds; i++) await flush();
+}
