@@ -49,6 +49,8 @@ export class ChatRoom extends ResumingChannel {
     this._readSent = 0; // the highest seq sent in a read frame, in this epoch
     this._lastReadAt = -Infinity;
     this._readTimer = null;
+    this._readRefs = []; // refs of the latest read frames, to know their error replies
+    this.receiptsSupported = undefined; // false once the server answered a read with unknown_type
     this._now = options.now ?? (() => Date.now());
     this._setTimeout = options.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
     this._clearTimeout = options.clearTimeout ?? ((id) => globalThis.clearTimeout(id));
@@ -92,7 +94,9 @@ export class ChatRoom extends ResumingChannel {
   /**
    * Marks the room read up to `seq` (contract section 11). Reads are coalesced: at most one frame
    * per readInterval, carrying the highest seq asked for; a seq at or below this user's known mark
-   * sends nothing. While disconnected the mark waits for the next welcome.
+   * sends nothing. While disconnected the mark waits for the next welcome. Each frame has a ref,
+   * so that a server without receipts (which answers unknown_type) is told apart from other errors:
+   * the client then stops sending reads until the next welcome and reports no error.
    */
   read(seq) {
     if (!Number.isInteger(seq) || seq < 0) throw new RangeError('seq must be a non-negative integer');
@@ -184,6 +188,7 @@ export class ChatRoom extends ResumingChannel {
       this._readSent = 0;
     }
     this.reads.adopt(frame.reads, epochChanged);
+    this.receiptsSupported = frame.reads !== undefined ? true : undefined; // perhaps a newer server now
     this.emit('welcome', { ...frame, resumed: this._resumed });
     if (this._resumed) {
       this.emit('recovery', { recovered: frame.recovered === true, epochChanged });
@@ -213,10 +218,31 @@ export class ChatRoom extends ResumingChannel {
       }, wait);
       return;
     }
-    if (this.socket.send(frames.read(this._readWanted), { queue: false })) {
+    if (this.receiptsSupported === false) return;
+    const ref = newRef('read');
+    if (this.socket.send(frames.read(this._readWanted, ref), { queue: false })) {
       this._readSent = this._readWanted;
       this._lastReadAt = this._now();
+      this._readRefs.push(ref);
+      if (this._readRefs.length > 8) this._readRefs.shift();
     }
+  }
+
+  /** An error answering one of our read frames; true when handled here. */
+  _readError(frame) {
+    const index = frame.ref === undefined ? -1 : this._readRefs.indexOf(frame.ref);
+    if (index < 0) return false;
+    this._readRefs.splice(index, 1);
+    if (frame.code === 'unknown_type') {
+      this.receiptsSupported = false; // a server before section 11: nothing to report
+      return true;
+    }
+    if (frame.code === 'rate_limited') {
+      this._readSent = 0; // lost: the next flush, a readInterval later, sends the mark again
+      this._flushRead();
+      return true;
+    }
+    return false;
   }
 
   _clearReadTimer() {
@@ -234,6 +260,7 @@ export class ChatRoom extends ResumingChannel {
   }
 
   _error(frame) {
+    if (this._readError(frame)) return;
     const say = frame.ref === undefined ? undefined : this._pending.get(frame.ref);
     if (say) {
       if (frame.code === 'rate_limited') {

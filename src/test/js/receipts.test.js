@@ -26,11 +26,52 @@ async function open(t, frame = welcome()) {
   return ws;
 }
 
-test('read sends a read frame with the seq and no ref', async () => {
+const seqs = (ws) => ws.sentOfType('read').map((f) => f.seq);
+
+test('read sends a read frame with the seq, and a ref to know its errors by', async () => {
   const t = room();
   const ws = await open(t);
   t.room.read(4);
-  assert.deepEqual(ws.sentOfType('read'), [{ type: 'read', seq: 4 }]);
+  const [frame] = ws.sentOfType('read');
+  assert.deepEqual(Object.keys(frame).sort(), ['ref', 'seq', 'type']);
+  assert.equal(frame.seq, 4);
+  assert.match(frame.ref, /^read-/);
+});
+
+test('a server without receipts answers unknown_type: no error reaches the app, and no more reads until the next welcome', async () => {
+  const t = room();
+  const errors = record(t.room, 'error');
+  let ws = await open(t);
+  t.room.read(2);
+  const [frame] = ws.sentOfType('read');
+  ws.serverSend({ type: 'error', code: 'unknown_type', message: "'read' is not a frame of a chat room", ref: frame.ref });
+  assert.deepEqual(errors, []);
+  assert.equal(t.room.receiptsSupported, false);
+  t.clock.advance(5000);
+  t.room.read(3);
+  t.clock.advance(5000);
+  assert.deepEqual(seqs(ws), [2], 'nothing more on this connection');
+  ws.serverSend({ type: 'error', code: 'invalid', message: 'other', ref: 'say-x' });
+  assert.equal(errors.length, 1, 'other errors still do');
+  ws.serverClose(1001);
+  t.clock.advance(60000);
+  await flush();
+  ws = t.last();
+  ws.serverOpen();
+  ws.serverSend(welcome({ reads: {} }));
+  assert.equal(t.room.receiptsSupported, true);
+  assert.deepEqual(seqs(ws), [3], 'a server with receipts gets the latest mark');
+});
+
+test('a rate-limited read is sent again a readInterval later', async () => {
+  const t = room();
+  const errors = record(t.room, 'error');
+  const ws = await open(t);
+  t.room.read(2);
+  ws.serverSend({ type: 'error', code: 'rate_limited', message: 'slow down', ref: ws.sentOfType('read')[0].ref });
+  t.clock.advance(1000);
+  assert.deepEqual(seqs(ws), [2, 2]);
+  assert.deepEqual(errors, []);
 });
 
 test('reads within the interval are coalesced into one frame with the highest seq', async () => {
@@ -41,11 +82,11 @@ test('reads within the interval are coalesced into one frame with the highest se
   t.room.read(5);
   t.room.read(7);
   t.room.read(6);
-  assert.deepEqual(ws.sentOfType('read').map((f) => f.seq), [3], 'one frame at once, the rest wait');
+  assert.deepEqual(seqs(ws), [3], 'one frame at once, the rest wait');
   t.clock.advance(899);
-  assert.deepEqual(ws.sentOfType('read').map((f) => f.seq), [3]);
+  assert.deepEqual(seqs(ws), [3]);
   t.clock.advance(1);
-  assert.deepEqual(ws.sentOfType('read').map((f) => f.seq), [3, 7], 'then one frame with the highest');
+  assert.deepEqual(seqs(ws), [3, 7], 'then one frame with the highest');
   t.clock.advance(5000);
   assert.equal(ws.sentOfType('read').length, 2, 'nothing more to send');
 });
@@ -58,7 +99,7 @@ test('a flood of reads sends at most one frame a second', async () => {
     t.clock.advance(10);
   }
   t.clock.advance(1000);
-  const sent = ws.sentOfType('read').map((f) => f.seq);
+  const sent = seqs(ws);
   assert.ok(sent.length <= 11, `${sent.length} frames for 10 s of reads`);
   assert.equal(sent.at(-1), 1000, 'the last one carries the highest seq');
 });
@@ -70,7 +111,7 @@ test('a read at or below the known mark sends nothing', async () => {
   t.room.read(2);
   assert.equal(ws.sentOfType('read').length, 0, 'the server already has alice at 8');
   t.room.read(9);
-  assert.deepEqual(ws.sentOfType('read').map((f) => f.seq), [9]);
+  assert.deepEqual(seqs(ws), [9]);
   t.clock.advance(2000);
   t.room.read(9);
   assert.equal(ws.sentOfType('read').length, 1, 'sent once');
@@ -87,7 +128,7 @@ test('a read asked for while disconnected goes out after the next welcome', asyn
   ws.serverOpen();
   assert.equal(ws.sentOfType('read').length, 0, 'nothing before the welcome');
   ws.serverSend(welcome({ recovered: true }));
-  assert.deepEqual(ws.sentOfType('read'), [{ type: 'read', seq: 6 }]);
+  assert.deepEqual(seqs(ws), [6]);
 });
 
 test('read refuses what is not a non-negative integer', () => {
@@ -142,7 +183,7 @@ test('after a reconnect the marks of members who left stay; a new epoch forgets 
   ws.serverSend(welcome({ epoch: 'e2', seq: 1, members: ['alice'], count: 1, recovered: false }));
   assert.deepEqual(t.room.seenBy(1), [], 'a new epoch: the old marks named other messages');
   t.room.read(1);
-  assert.deepEqual(ws.sentOfType('read').map((f) => f.seq), [1], 'and reads start over in it');
+  assert.deepEqual(seqs(ws), [1], 'and reads start over in it');
 });
 
 test('ReadMarks: adopt merges, apply answers the previous mark only when it moved', () => {
@@ -155,4 +196,14 @@ test('ReadMarks: adopt merges, apply answers the previous mark only when it move
   assert.equal(marks.get('a'), 5);
   marks.adopt({ c: 1 }, true);
   assert.deepEqual(marks.toObject(), { c: 1 });
+});
+
+test('the demo writes "Seen by" with at most three names', async () => {
+  const { seenByText } = await import('../../main/webapp/chat-view.js');
+  assert.equal(seenByText([]), '');
+  assert.equal(seenByText(['bob']), 'Seen by bob');
+  assert.equal(seenByText(['bob', 'carol']), 'Seen by bob and carol');
+  assert.equal(seenByText(['a', 'b', 'c']), 'Seen by a, b and c');
+  assert.equal(seenByText(['a', 'b', 'c', 'd']), 'Seen by a, b, c and 1 other');
+  assert.equal(seenByText(['a', 'b', 'c', 'd', 'e']), 'Seen by a, b, c and 2 others');
 });
