@@ -19,6 +19,7 @@ export class ResumingChannel extends Emitter {
     this._welcomed = false;
     this._resumed = false;
     this._state = State.DISCONNECTED;
+    this._stateTransport = 'websocket';
     this.socket = new Socket({
       ...options,
       url: async () => {
@@ -28,8 +29,8 @@ export class ResumingChannel extends Emitter {
         return connectionUrl(options.base, path, { user: options.user, token, ...from });
       },
     });
-    this.socket.on('open', (detail) => this.emit('open', detail));
-    this.socket.on('error', (detail) => this.emit('error', detail));
+    this.socket.on('open', (detail) => this._socketOpened(detail));
+    this.socket.on('error', (detail) => this._socketError(detail));
     this.socket.on('close', (detail) => this._closed(detail));
     this.socket.on('state', () => this._updateState());
     this.socket.on('message', (frame) => this._received(frame));
@@ -37,6 +38,11 @@ export class ResumingChannel extends Emitter {
 
   get state() {
     return this._state;
+  }
+
+  /** 'websocket', or 'eventsource' while notifications use the fallback of contract section 12. */
+  get transport() {
+    return 'websocket';
   }
 
   connect() {
@@ -49,14 +55,33 @@ export class ResumingChannel extends Emitter {
     return this;
   }
 
+  _socketOpened(detail) {
+    this.emit('open', detail);
+  }
+
+  _socketError(detail) {
+    this.emit('error', detail);
+  }
+
+  /** The transport the state follows; Notifications may use another than the socket. */
+  _transportState() {
+    return this.socket.state;
+  }
+
+  _transportAttempt() {
+    return this.socket.attempt;
+  }
+
   _updateState() {
-    const socketState = this.socket.state;
+    const transportState = this._transportState();
     let state;
-    if (socketState === State.DISCONNECTED) state = State.DISCONNECTED;
-    else if (socketState === State.CONNECTED && this._welcomed) state = State.CONNECTED;
+    if (transportState === State.DISCONNECTED) state = State.DISCONNECTED;
+    else if (transportState === State.CONNECTED && this._welcomed) state = State.CONNECTED;
     else state = State.CONNECTING;
-    if (state === this._state) return;
+    const transport = this.transport;
+    if (state === this._state && transport === this._stateTransport) return;
     this._state = state;
-    this.emit('state', { state, attempt: this.socket.attempt });
+    this._stateTransport = transport;
+    this.emit('state', { state, attempt: this._transportAttempt(), transport });
   }
 }

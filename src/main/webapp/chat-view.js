@@ -1,9 +1,22 @@
-// The chat column of the demo: messages, members, who is typing, older history, and the notice
-// shown when a reconnect could not recover every message.
+// The chat column of the demo: messages, members, who is typing, older history, who has seen
+// each message, and the notice shown when a reconnect could not recover every message.
+//
+// Messages count as read when at least half of one shows in the list while the page is visible
+// and focused; the view then tells the room (room.read coalesces the frames).
 
 import { el, setText, timeElement } from './dom.js';
 
 const TYPING_SHOWN_FOR = 3000; // ms a typing hint stays after the last typing frame
+const SEEN_NAMES = 3; // names written out in "Seen by …" before "and N others"
+
+/** "Seen by alice", "Seen by alice and bob", "Seen by a, b, c and 2 others". */
+export function seenByText(users) {
+  if (users.length === 0) return '';
+  if (users.length === 1) return `Seen by ${users[0]}`;
+  if (users.length <= SEEN_NAMES) return `Seen by ${users.slice(0, -1).join(', ')} and ${users.at(-1)}`;
+  const others = users.length - SEEN_NAMES;
+  return `Seen by ${users.slice(0, SEEN_NAMES).join(', ')} and ${others} other${others === 1 ? '' : 's'}`;
+}
 
 export class ChatView {
   constructor(elements) {
@@ -13,7 +26,13 @@ export class ChatView {
     this._stops = [];
     this._oldest = null; // {epoch, seq} of the first message shown from the current epoch
     this._epoch = undefined;
+    this._visible = new Set(); // seqs of the current epoch's messages on screen now
+    this._observer = typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver((entries) => this._seen(entries), { root: this.e.messages, threshold: 0.5 })
+      : null;
     this.e.older.addEventListener('click', () => this.loadOlder());
+    window.addEventListener('focus', () => this._markRead());
+    document.addEventListener('visibilitychange', () => this._markRead());
   }
 
   /** Shows `room` (a ChatRoom) and forgets the room shown before. */
@@ -21,6 +40,8 @@ export class ChatView {
     this.detach();
     this.room = room;
     this.e.messages.replaceChildren();
+    this._observer?.disconnect();
+    this._visible.clear();
     this._oldest = null;
     this._epoch = undefined;
     this.hideNotice();
@@ -30,8 +51,10 @@ export class ChatView {
     this._renderTyping();
     const on = (type, handler) => this._stops.push(room.on(type, handler));
     on('welcome', (welcome) => {
+      if (this._epoch !== welcome.epoch) this._visible.clear();
       this._epoch = welcome.epoch;
       this._renderMembers();
+      this._renderAllSeen();
       this._setOlder(welcome.messages?.[0]?.seq ?? welcome.seq + 1, welcome.epoch);
     });
     on('recovery', ({ recovered, epochChanged }) => {
@@ -48,6 +71,7 @@ export class ChatView {
     });
     on('ack', ({ ref }) => this.e.messages.querySelector(`li[data-ref="${CSS.escape(ref)}"]`)?.remove());
     on('presence', () => this._renderMembers());
+    on('receipt', ({ readUpTo, previous }) => this._renderSeenBetween(previous, readUpTo));
     on('typing', ({ user }) => this._startTyping(user));
     on('state', ({ state }) => {
       // The input stays usable while reconnecting: what is typed waits and goes out after.
@@ -66,6 +90,8 @@ export class ChatView {
   detach() {
     for (const stop of this._stops) stop();
     this._stops = [];
+    this._observer?.disconnect();
+    this._visible.clear();
     this._clearTyping();
     this.room = null;
     this.e.input.disabled = true;
@@ -111,7 +137,10 @@ export class ChatView {
       const anchor = this.e.messages.querySelector(`li[data-epoch="${CSS.escape(String(this._epoch))}"]`) ?? this.e.messages.firstChild;
       for (const message of page.messages) {
         if (this.e.messages.querySelector(`li[data-seq="${message.seq}"][data-epoch="${CSS.escape(String(this._epoch))}"]`)) continue;
-        this.e.messages.insertBefore(this._messageItem(message), anchor);
+        const item = this._messageItem(message);
+        this.e.messages.insertBefore(item, anchor);
+        this._renderSeen(item);
+        this._observer?.observe(item);
       }
       if (page.messages.length > 0) this._oldest = { epoch: this._epoch, seq: page.messages[0].seq };
       this.e.older.hidden = !page.more;
@@ -143,12 +172,57 @@ export class ChatView {
     },
     el('span', { class: 'from', 'data-testid': 'message-from' }, message.name ?? message.from), ' ',
     timeElement(message.at), ' ',
-    el('span', { class: 'text', 'data-testid': 'message-text' }, message.text));
+    el('span', { class: 'text', 'data-testid': 'message-text' }, message.text),
+    el('span', { class: 'seen', 'data-testid': 'seen-by' }));
   }
 
   _append(message) {
     if (!this._oldest || this._oldest.epoch !== this._epoch) this._setOlder(message.seq, this._epoch);
-    this._insert(this._messageItem(message));
+    const item = this._messageItem(message);
+    this._insert(item);
+    this._renderSeen(item);
+    this._observer?.observe(item);
+  }
+
+  // --- read receipts ---
+
+  /** Who has seen a message: every reader but its author and this user. */
+  _renderSeen(item) {
+    if (!this.room || item.dataset.epoch !== String(this._epoch)) return;
+    const readers = this.room.seenBy(Number(item.dataset.seq)).filter((user) => user !== item.dataset.from && user !== this.room.user);
+    const line = item.querySelector('.seen');
+    setText(line, seenByText(readers));
+    if (readers.length > SEEN_NAMES) line.title = readers.join(', ');
+    else line.removeAttribute('title');
+  }
+
+  _renderAllSeen() {
+    for (const item of this.e.messages.querySelectorAll('li.message[data-seq]')) this._renderSeen(item);
+  }
+
+  /** A receipt moved one reader from `after` to `upTo`: only those messages change. */
+  _renderSeenBetween(after, upTo) {
+    for (const item of this.e.messages.querySelectorAll('li.message[data-seq]')) {
+      const seq = Number(item.dataset.seq);
+      if (seq > after && seq <= upTo) this._renderSeen(item);
+    }
+  }
+
+  _seen(entries) {
+    for (const entry of entries) {
+      const { seq, epoch } = entry.target.dataset;
+      if (epoch !== String(this._epoch)) continue;
+      if (entry.isIntersecting) this._visible.add(Number(seq));
+      else this._visible.delete(Number(seq));
+    }
+    this._markRead();
+  }
+
+  /** Marks read up to the latest message on screen, when someone can be looking at it. */
+  _markRead() {
+    if (!this.room || this._visible.size === 0) return;
+    if (document.visibilityState !== 'visible' || !document.hasFocus()) return;
+    this.room.read(Math.max(...this._visible));
   }
 
   /** Adds a line at the end, but before pending messages: those are still on their way. */

@@ -10,19 +10,21 @@
 //   presence  {event, user, count}
 //   typing    {user}
 //   ack       {ref, seq}
+//   receipt   {user, readUpTo, previous}   a member's read mark moved forward (contract section 11)
 //   history   the history frame (also the value of the history() promise)
 //   error     {source: 'socket'} or {source: 'server', code, message, ref}
 //   frame     every server frame, as received
 
 import { ResumingChannel } from './channel.js';
-import { LogPosition } from './resume.js';
-import { chatPath, codePointLength, frames, isRoomName, MAX_TEXT_CODE_POINTS, newRef } from './protocol.js';
+import { LogPosition, ReadMarks } from './resume.js';
+import { chatPath, codePointLength, frames, isRoomName, MAX_REF_LENGTH, MAX_TEXT_CODE_POINTS, newRef } from './protocol.js';
 
 export const CHAT_DEFAULTS = Object.freeze({
   maxPending: 100, // say frames kept until acknowledged
   typingInterval: 2000, // ms between two typing frames
   historyTimeout: 10000, // ms to wait for a history reply
   retryRateLimited: 1000, // ms before resending a say the server rate limited
+  readInterval: 1000, // ms between two read frames; the server spaces receipts 1 s apart anyway
 });
 
 export class ChatRoom extends ResumingChannel {
@@ -42,6 +44,13 @@ export class ChatRoom extends ResumingChannel {
     this._pending = new Map(); // ref -> say frame, in the order they were said
     this._histories = new Map(); // ref -> {resolve, reject, timer}
     this._lastTyping = -Infinity;
+    this.reads = new ReadMarks(); // every member's read mark, from welcome.reads and receipts
+    this._readWanted = 0; // the highest seq the application marked read
+    this._readSent = 0; // the highest seq sent in a read frame, in this epoch
+    this._lastReadAt = -Infinity;
+    this._readTimer = null;
+    this._readRefs = []; // refs of the latest read frames, to know their error replies
+    this.receiptsSupported = undefined; // false once the server answered a read with unknown_type
     this._now = options.now ?? (() => Date.now());
     this._setTimeout = options.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
     this._clearTimeout = options.clearTimeout ?? ((id) => globalThis.clearTimeout(id));
@@ -59,14 +68,14 @@ export class ChatRoom extends ResumingChannel {
   /**
    * Says `text` in the room. Returns the frame's ref (the `ack` event names it), or null when
    * maxPending messages are already waiting. While disconnected the message waits and is sent,
-   * once, after the next welcome.
+   * once, after the next welcome. `ref` may be given (a string of at most 64 characters) to retry a
+   * message said before, by another tab or page: a ref that is already pending is not added again.
    */
-  say(text) {
-    if (typeof text !== 'string' || text.length === 0 || codePointLength(text) > MAX_TEXT_CODE_POINTS) {
-      throw new RangeError(`text must be 1 to ${MAX_TEXT_CODE_POINTS} characters`);
-    }
+  say(text, { ref = newRef('say') } = {}) {
+    checkText(text);
+    if (typeof ref !== 'string' || ref.length === 0 || ref.length > MAX_REF_LENGTH) throw new RangeError('invalid ref');
+    if (this._pending.has(ref)) return ref;
     if (this._pending.size >= this.options.maxPending) return null;
-    const ref = newRef('say');
     this._lastTyping = -Infinity; // the next keystroke starts a new message: say so at once
     const frame = frames.say(text, ref);
     this._pending.set(ref, frame);
@@ -82,9 +91,32 @@ export class ChatRoom extends ResumingChannel {
     return this.socket.send(frames.typing(), { queue: false });
   }
 
+  /**
+   * Marks the room read up to `seq` (contract section 11). Reads are coalesced: at most one frame
+   * per readInterval, carrying the highest seq asked for; a seq at or below this user's known mark
+   * sends nothing. While disconnected the mark waits for the next welcome. Each frame has a ref,
+   * so that a server without receipts (which answers unknown_type) is told apart from other errors:
+   * the client then stops sending reads until the next welcome and reports no error.
+   */
+  read(seq) {
+    if (!Number.isInteger(seq) || seq < 0) throw new RangeError('seq must be a non-negative integer');
+    if (seq <= this._readWanted) return;
+    this._readWanted = seq;
+    this._flushRead();
+  }
+
+  /** The users whose read mark is at or past `seq` (this user included), sorted. */
+  seenBy(seq) {
+    return this.reads.seenBy(seq);
+  }
+
+  close() {
+    this._clearReadTimer();
+    return super.close();
+  }
+
   /** Older messages: resolves to {messages (oldest first), more}. `before` is exclusive. */
-  history({ before, limit } = {}) {
-    const ref = newRef('hist');
+  history({ before, limit, ref = newRef('hist') } = {}) {
     return new Promise((resolve, reject) => {
       if (!this._welcomed || !this.socket.send(frames.history(before, limit, ref), { queue: false })) {
         reject(new Error('not connected'));
@@ -131,6 +163,11 @@ export class ChatRoom extends ResumingChannel {
         this.emit('history', frame);
         break;
       }
+      case 'receipt': {
+        const previous = this.reads.apply(frame.user, frame.readUpTo);
+        if (previous !== null) this.emit('receipt', { user: frame.user, readUpTo: frame.readUpTo, previous });
+        break;
+      }
       case 'error':
         this._error(frame);
         break;
@@ -145,6 +182,13 @@ export class ChatRoom extends ResumingChannel {
     this.user = frame.user;
     this.count = frame.count;
     this.members = new Set(frame.members ?? []);
+    if (epochChanged) {
+      // A new life of the room: seqs from before mean other messages now.
+      this._readWanted = 0;
+      this._readSent = 0;
+    }
+    this.reads.adopt(frame.reads, epochChanged);
+    this.receiptsSupported = frame.reads !== undefined ? true : undefined; // perhaps a newer server now
     this.emit('welcome', { ...frame, resumed: this._resumed });
     if (this._resumed) {
       this.emit('recovery', { recovered: frame.recovered === true, epochChanged });
@@ -159,6 +203,53 @@ export class ChatRoom extends ResumingChannel {
     // Unacknowledged messages go again with their own ref: the server acks a repeat with the
     // first seq instead of posting it twice.
     for (const say of this._pending.values()) this.socket.send(say, { queue: false });
+    this._flushRead();
+  }
+
+  _flushRead() {
+    if (!this._welcomed || this._readTimer !== null) return;
+    const known = Math.max(this._readSent, this.user === undefined ? 0 : this.reads.get(this.user));
+    if (this._readWanted <= known) return;
+    const wait = this._lastReadAt + this.options.readInterval - this._now();
+    if (wait > 0) {
+      this._readTimer = this._setTimeout(() => {
+        this._readTimer = null;
+        this._flushRead();
+      }, wait);
+      return;
+    }
+    if (this.receiptsSupported === false) return;
+    const ref = newRef('read');
+    if (this.socket.send(frames.read(this._readWanted, ref), { queue: false })) {
+      this._readSent = this._readWanted;
+      this._lastReadAt = this._now();
+      this._readRefs.push(ref);
+      if (this._readRefs.length > 8) this._readRefs.shift();
+    }
+  }
+
+  /** An error answering one of our read frames; true when handled here. */
+  _readError(frame) {
+    const index = frame.ref === undefined ? -1 : this._readRefs.indexOf(frame.ref);
+    if (index < 0) return false;
+    this._readRefs.splice(index, 1);
+    if (frame.code === 'unknown_type') {
+      this.receiptsSupported = false; // a server before section 11: nothing to report
+      return true;
+    }
+    if (frame.code === 'rate_limited') {
+      this._readSent = 0; // lost: the next flush, a readInterval later, sends the mark again
+      this._flushRead();
+      return true;
+    }
+    return false;
+  }
+
+  _clearReadTimer() {
+    if (this._readTimer !== null) {
+      this._clearTimeout(this._readTimer);
+      this._readTimer = null;
+    }
   }
 
   _message(frame) {
@@ -169,6 +260,7 @@ export class ChatRoom extends ResumingChannel {
   }
 
   _error(frame) {
+    if (this._readError(frame)) return;
     const say = frame.ref === undefined ? undefined : this._pending.get(frame.ref);
     if (say) {
       if (frame.code === 'rate_limited') {
@@ -197,5 +289,12 @@ export class ChatRoom extends ResumingChannel {
     }
     this.emit('close', detail);
     // The socket's own state event follows and updates ours.
+  }
+}
+
+/** Throws a RangeError unless `text` is 1 to 4000 code points, as `say` requires. */
+export function checkText(text) {
+  if (typeof text !== 'string' || text.length === 0 || codePointLength(text) > MAX_TEXT_CODE_POINTS) {
+    throw new RangeError(`text must be 1 to ${MAX_TEXT_CODE_POINTS} characters`);
   }
 }

@@ -1,6 +1,6 @@
-// The close codes of the wire contract (docs: /work/shared/spec/protocol.md, section 4), mirrored by
-// the Java enum io.switchboard.protocol.CloseCode. A Java test parses the table below line by line,
-// so keep one entry per line in exactly this shape.
+// The close codes of the wire contract (section 4; the project's docs/protocol.md, "Errors and
+// close codes"), mirrored by the Java enum io.switchboard.protocol.CloseCode. A Java test parses
+// the table below line by line, so keep one entry per line in exactly this shape.
 export const CLOSE_CODES = Object.freeze({
   1000: { name: 'normal', reconnect: false },
   1001: { name: 'going_away', reconnect: true },

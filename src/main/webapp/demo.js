@@ -1,5 +1,6 @@
 // The demo page: wires the client (switchboard.js) to the views. Query parameters ?user=NAME
-// and ?room=ROOM connect straight away; #access_token=JWT signs in with a token (auth=jwt).
+// and ?room=ROOM connect straight away; #access_token=JWT signs in with a token (auth=jwt);
+// ?shared=0 gives this tab its own connections instead of sharing the worker's.
 
 import { createClient, isRoomName, isTopicName, isUserId } from './switchboard.js';
 import { byId, el, setText } from './dom.js';
@@ -8,6 +9,7 @@ import { NotificationsView } from './notifications-view.js';
 import { StatusView } from './status-view.js';
 
 const SUGGESTED_ROOMS = ['lobby', 'general', 'random'];
+const SHARED = new URLSearchParams(location.search).get('shared') !== '0';
 
 const chatState = new StatusView(byId('chat-state'));
 const notifyState = new StatusView(byId('notify-state'));
@@ -44,9 +46,13 @@ function start(newIdentity) {
   room?.close();
   notifications?.close();
   identity = newIdentity;
-  client = createClient(identity);
+  client = createClient({ ...identity, shared: SHARED });
   notifications = client.notifications();
-  notifications.on('welcome', ({ user }) => setText(byId('whoami'), `Signed in as ${user}.`));
+  notifications.on('welcome', ({ user }) => {
+    const whoami = byId('whoami');
+    whoami.dataset.mode = client.mode;
+    setText(whoami, `Signed in as ${user}.${client.mode === 'worker' ? ' Your tabs share one connection.' : ''}`);
+  });
   notifyState.follow(notifications);
   inbox.show(notifications);
   join(byId('room-input').value || 'lobby');

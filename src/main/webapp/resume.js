@@ -41,3 +41,47 @@ export class LogPosition {
 export async function resolveToken(token) {
   return typeof token === 'function' ? token() : token;
 }
+
+/**
+ * Read marks in one room (contract section 11): user id -> readUpTo, which never goes down within
+ * an epoch. The welcome's `reads` lists only the members online now, so marks of users who left
+ * are kept until the room's epoch changes.
+ */
+export class ReadMarks {
+  constructor() {
+    this._marks = new Map();
+  }
+
+  /** Takes the `reads` of a welcome; `epochChanged`: the log started over, so old marks go. */
+  adopt(reads, epochChanged) {
+    if (epochChanged) this._marks.clear();
+    for (const [user, upTo] of Object.entries(reads ?? {})) this.apply(user, upTo);
+  }
+
+  /** A receipt. Returns the previous mark when this one moved it forward, else null. */
+  apply(user, readUpTo) {
+    if (typeof user !== 'string' || !Number.isInteger(readUpTo) || readUpTo < 0) return null;
+    const previous = this._marks.get(user) ?? 0;
+    if (readUpTo <= previous) return null;
+    this._marks.set(user, readUpTo);
+    return previous;
+  }
+
+  get(user) {
+    return this._marks.get(user) ?? 0;
+  }
+
+  /** Users whose mark is at or past `seq`, sorted. */
+  seenBy(seq) {
+    return [...this._marks].filter(([, upTo]) => upTo >= seq).map(([user]) => user).sort();
+  }
+
+  /** A plain object, as `welcome.reads` is. */
+  toObject() {
+    return Object.fromEntries(this._marks);
+  }
+
+  get size() {
+    return this._marks.size;
+  }
+}

@@ -65,10 +65,7 @@ export class Socket extends Emitter {
     this._onOnline = () => this._wake();
     this._onOffline = () => this.checkAlive();
     this._onVisibility = () => {
-      if (this._document?.visibilityState === 'visible') {
-        this._wake();
-        this.checkAlive();
-      }
+      if (this._document?.visibilityState === 'visible') this.wake();
     };
   }
 
@@ -135,6 +132,15 @@ export class Socket extends Emitter {
     if (!queue || !this._wanted || this._queue.length >= this.options.maxQueue) return false;
     this._queue.push(frame);
     return true;
+  }
+
+  /**
+   * The page became visible or the network came back (a shared worker hears it from its tabs):
+   * reconnects now if waiting for a retry, and checks a connection that looks open.
+   */
+  wake() {
+    this._wake();
+    this.checkAlive();
   }
 
   /** Sends a ping now and drops the connection if nothing comes back within pongTimeout. */

@@ -14,13 +14,15 @@ export class StatusView {
   /** Follows a ChatRoom or Notifications; replaces whatever it followed before. */
   follow(connection) {
     this.unfollow();
+    this._connection = connection;
     let everConnected = false;
     let lastClose = null;
     const render = (state, attempt) => {
       if (state === 'connected') {
         everConnected = true;
         lastClose = null;
-        this._show('connected', 'connected');
+        // The notification stream may run over server-sent events where WebSockets are blocked.
+        this._show('connected', connection.transport === 'eventsource' ? 'connected (event stream)' : 'connected');
       } else if (state === 'connecting') {
         if (everConnected || lastClose) this._show('reconnecting', attempt > 1 ? `reconnecting (attempt ${attempt})…` : 'reconnecting…');
         else this._show('connecting', 'connecting…');
@@ -43,11 +45,13 @@ export class StatusView {
   unfollow() {
     for (const stop of this._unsubscribe) stop();
     this._unsubscribe = [];
+    this._connection = null;
     this._show('disconnected', 'disconnected');
   }
 
   _show(state, text) {
     this.element.dataset.state = state;
+    this.element.dataset.transport = this._connection?.transport ?? 'websocket';
     setText(this.label, text);
   }
 }

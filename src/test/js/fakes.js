@@ -131,3 +131,153 @@ export function record(emitter, type) {
   emitter.on(type, (detail) => seen.push(detail));
   return seen;
 }
+
+/** An EventSource driven by the test, as the browser's behaves (contract section 12's stream). */
+export function fakeEventSourceClass() {
+  const instances = [];
+  class FakeEventSource extends EventTarget {
+    static instances = instances;
+    static CONNECTING = 0;
+    static OPEN = 1;
+    static CLOSED = 2;
+
+    constructor(url) {
+      super();
+      this.url = url;
+      this.readyState = FakeEventSource.CONNECTING;
+      this.onopen = this.onerror = null;
+      this.lastEventId = '';
+      this.closed = false;
+      instances.push(this);
+    }
+
+    close() {
+      this.readyState = FakeEventSource.CLOSED;
+      this.closed = true;
+    }
+
+    get query() {
+      return new URL(this.url).searchParams;
+    }
+
+    // --- the test plays the server and the browser ---
+
+    serverOpen() {
+      this.readyState = FakeEventSource.OPEN;
+      this.onopen?.({ type: 'open' });
+    }
+
+    /** One event: `event: type`, `data: JSON`, and `id:` when given. */
+    serverEvent(type, data, id) {
+      if (id !== undefined) this.lastEventId = id;
+      const event = new Event(type);
+      event.data = typeof data === 'string' ? data : JSON.stringify(data);
+      event.lastEventId = this.lastEventId;
+      this.dispatchEvent(event);
+    }
+
+    /** The stream ended or the network dropped: the browser reconnects by itself. */
+    dropped() {
+      this.readyState = FakeEventSource.CONNECTING;
+      this.onerror?.({ type: 'error' });
+    }
+
+    /** An HTTP error or a wrong content type: the browser gives up on this EventSource. */
+    failed() {
+      this.readyState = FakeEventSource.CLOSED;
+      this.onerror?.({ type: 'error' });
+    }
+  }
+  return FakeEventSource;
+}
+
+/**
+ * A fetch whose answers come from `answer(url, init)`: {status, body}, or an Error to reject
+ * with. Calls are kept in `fetch.calls`.
+ */
+export function fakeFetch(answer) {
+  const calls = [];
+  const fetch = async (url, init = {}) => {
+    calls.push({ url: String(url), init });
+    const reply = await answer(String(url), init);
+    if (reply instanceof Error) throw reply;
+    return { status: reply.status, ok: reply.status >= 200 && reply.status < 300, json: async () => reply.body };
+  };
+  fetch.calls = calls;
+  return fetch;
+}
+
+/**
+ * Two entangled MessagePorts, as a SharedWorker's port and the worker's end of it: messages are
+ * structured-cloned and delivered in order, each in its own microtask (never synchronously).
+ * A frozen port keeps what arrives until thawed (a frozen tab); a closed one drops everything.
+ */
+export function portPair() {
+  const make = () => ({
+    onmessage: null,
+    other: null,
+    closed: false,
+    frozen: false,
+    held: [],
+    postMessage(data) {
+      if (this.closed || this.frozen) return;
+      const copy = structuredClone(data);
+      const target = this.other;
+      queueMicrotask(() => target._deliver(copy));
+    },
+    _deliver(data) {
+      if (this.closed) return;
+      if (this.frozen) this.held.push(data);
+      else this.onmessage?.({ data });
+    },
+    close() {
+      this.closed = true;
+    },
+    freeze() {
+      this.frozen = true;
+    },
+    thaw() {
+      this.frozen = false;
+      for (const data of this.held.splice(0)) this.onmessage?.({ data });
+    },
+  });
+  const a = make();
+  const b = make();
+  a.other = b;
+  b.other = a;
+  return [a, b];
+}
+
+export class FakeMessageChannel {
+  constructor() {
+    [this.port1, this.port2] = portPair();
+  }
+}
+
+/**
+ * A SharedWorker class whose workers all share the hub `hubs()` returns now (the browser gives
+ * every tab the same worker for one name). `made` lists them, with the tab's port.
+ */
+export function fakeSharedWorkerClass(hubs) {
+  const made = [];
+  class FakeSharedWorker {
+    static made = made;
+
+    constructor(url, options) {
+      this.url = String(url);
+      this.options = options;
+      this.onerror = null;
+      const [tabPort, hubPort] = portPair();
+      this.port = tabPort;
+      this.hubPort = hubPort;
+      hubs().connect(hubPort);
+      made.push(this);
+    }
+  }
+  return FakeSharedWorker;
+}
+
+/** Lets messages between ports and pending promises run: a few rounds of the event loop. */
+export async function settle(rounds = 6) {
+  for (let i = 0; i < rounds; i++) await flush();
+}

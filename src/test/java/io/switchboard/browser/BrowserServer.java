@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The standalone server on a free loopback port, restartable on the same port. */
 final class BrowserServer implements AutoCloseable {
@@ -27,6 +28,9 @@ final class BrowserServer implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
+    // Refs of the plain client's say frames: unique, since the server publishes a repeated ref only once.
+    private static final AtomicInteger REFS = new AtomicInteger();
+
     private StandaloneServer server;
     private int port;
 
@@ -52,6 +56,45 @@ final class BrowserServer implements AutoCloseable {
     /** The demo page, connected as `user` in `room`. */
     String demo(String user, String room) {
         return base() + "?user=" + user + "&room=" + room;
+    }
+
+    /** The demo page with its own connections, as in a browser without SharedWorker (?shared=0). */
+    String demoPerTab(String user, String room) {
+        return demo(user, room) + "&shared=0";
+    }
+
+    /** Open WebSocket connections on the server now, every endpoint and user together. */
+    int connections() {
+        StandaloneServer running = server;
+        return running == null ? 0 : running.switchboard().transport().connections().size();
+    }
+
+    /** Polls the connection count until it is `expected`, failing after `timeout`. */
+    void awaitConnections(int expected, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = connections();
+        while (seen != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("waited " + timeout.toSeconds() + " s for " + expected
+                        + " open connections on the server; there are " + seen);
+            }
+            Thread.sleep(100);
+            seen = connections();
+        }
+    }
+
+    /** GET /api/rooms/{room}/messages: the JSON body (the latest page of the room's history). */
+    String roomMessages(String room) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "api/rooms/" + room + "/messages?limit=100"))
+                .timeout(Duration.ofSeconds(5))
+                .header("Authorization", "Bearer " + PUBLISH_KEY)
+                .GET()
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET messages of " + room + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
     }
 
     void stop() {
@@ -127,7 +170,7 @@ final class BrowserServer implements AutoCloseable {
             int n = 0;
             for (String text : texts) {
                 n++;
-                socket.sendText("{\"type\":\"say\",\"ref\":\"java-" + n + "\",\"text\":" + quote(text) + "}", true)
+                socket.sendText("{\"type\":\"say\",\"ref\":\"java-" + REFS.incrementAndGet() + "\",\"text\":" + quote(text) + "}", true)
                         .get(5, TimeUnit.SECONDS);
                 if (n >= 15) {
                     Thread.sleep(120); // the burst is 20, then 10 a second

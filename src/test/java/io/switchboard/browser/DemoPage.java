@@ -55,6 +55,12 @@ final class DemoPage {
         byTestId(testId).click();
     }
 
+    /** Closes this window, as a user closing the tab (the page gets its pagehide). */
+    void close() {
+        focus();
+        driver.close();
+    }
+
     Object script(String script, Object... args) {
         focus();
         return ((JavascriptExecutor) driver).executeScript(script, args);
@@ -68,6 +74,11 @@ final class DemoPage {
 
     String notifyState() {
         return byTestId("notify-state").getDomAttribute("data-state");
+    }
+
+    /** 'worker' when the page shares its connections through the SharedWorker, 'page' when it has its own. */
+    String clientMode() {
+        return byTestId("whoami").getDomAttribute("data-mode");
     }
 
     @SuppressWarnings("unchecked")
