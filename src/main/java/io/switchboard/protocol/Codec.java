@@ -4,6 +4,8 @@ import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
@@ -28,6 +30,44 @@ public final class Codec implements AutoCloseable {
             .withConfig(new JsonbConfig().withNullValues(false)).build();
     private final ClientCodec client = new ClientCodec(jsonb);
     private final ServerCodec server = new ServerCodec(jsonb);
+
+    public Codec() {
+        warmUp();
+    }
+
+    /**
+     * Decodes every client frame type and round-trips every server frame type once, so that the first
+     * frames of a fresh server do not pay for JSON-B building its model of each record (hundreds of
+     * milliseconds on a cold JVM). Paid at start instead: a frame that waits behind that work is
+     * answered late, and a client pacing itself under the rate limit would then find its next frames
+     * counted as arriving too close together. Best effort: a type that fails here fails for real later.
+     */
+    private void warmUp() {
+        for (JsonbSubtype subtype : ClientMessage.class.getAnnotation(JsonbTypeInfo.class).value()) {
+            try {
+                client.decode("{\"type\":\"" + subtype.alias() + "\",\"ref\":\"warm-up\"}");
+            } catch (FrameRejected | RuntimeException e) {
+                // shows up on the first real frame of this type
+            }
+        }
+        for (JsonbSubtype subtype : ServerMessage.class.getAnnotation(JsonbTypeInfo.class).value()) {
+            warmUpServer("{\"type\":\"" + subtype.alias() + "\"}");
+        }
+        // The frames that nest others, with an item each: lists of records and a JSON object inside.
+        String message = "{\"type\":\"message\",\"room\":\"r\",\"seq\":1,\"from\":\"u\",\"name\":\"u\",\"text\":\"t\",\"at\":\"a\"}";
+        String notification = "{\"type\":\"notification\",\"id\":\"i\",\"seq\":1,\"title\":\"t\",\"body\":\"\",\"data\":{\"k\":[1]},\"at\":\"a\"}";
+        warmUpServer("{\"type\":\"welcome\",\"members\":[\"u\"],\"messages\":[" + message + "],\"notifications\":[" + notification + "]}");
+        warmUpServer("{\"type\":\"history\",\"messages\":[" + message + "]}");
+        warmUpServer("{\"type\":\"subscribed\",\"notifications\":[" + notification + "]}");
+    }
+
+    private void warmUpServer(String json) {
+        try {
+            server.encode(server.decode(json));
+        } catch (RuntimeException e) {
+            // shows up on the first real frame of this type
+        }
+    }
 
     public ClientCodec client() {
         return client;
