@@ -249,7 +249,7 @@ final class JdbcStore implements Store {
                     if (connectionProblem(e)) {
                         unreachable(e);
                     }
-                    result.completeExceptionally(new StoreUnavailable("the store did not answer: " + e.getMessage(), e));
+                    result.completeExceptionally(new StoreUnavailable("the store did not answer", e));
                 } catch (RuntimeException e) {
                     result.completeExceptionally(e);
                 }
@@ -403,9 +403,25 @@ final class JdbcStore implements Store {
         return false;
     }
 
+    /**
+     * The innermost cause in one line, for logs and startup errors. Not the outer exception: a
+     * failed JDBC batch quotes its statements, and so the users' texts.
+     */
     static String describe(Throwable e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
+        Throwable root = e;
+        while (true) {
+            Throwable next = root.getCause();
+            if (next == null && root instanceof SQLException s) {
+                next = s.getNextException();
+            }
+            if (next == null || next == root) {
+                break;
+            }
+            root = next;
+        }
+        String m = root.getMessage();
+        String state = root instanceof SQLException s && s.getSQLState() != null ? " [" + s.getSQLState() + "]" : "";
+        return root.getClass().getSimpleName() + state + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
     }
 
     static String newEpoch() {

@@ -234,9 +234,11 @@ final class Writer {
         if (down) {
             store.unreachable(e);
         } else {
-            LOG.log(Level.WARNING, "a store transaction failed (" + batch.size() + " writes refused)", e);
+            LOG.log(Level.WARNING, "a store transaction failed (" + batch.size() + " writes refused): "
+                    + JdbcStore.describe(e));
         }
-        StoreUnavailable refused = new StoreUnavailable("the store did not take the write: " + e.getMessage(), e);
+        // No SQL text in the message: it may reach a client, and a failed batch quotes other users' items.
+        StoreUnavailable refused = new StoreUnavailable("the store did not take the write", e);
         try {
             delivery.execute(() -> batch.forEach(op -> op.fail(refused)));
         } catch (RejectedExecutionException r) {
