@@ -24,7 +24,8 @@ public record Limits(
         Duration closeGrace,
         double publishesPerSecond,
         int publishBurst,
-        int maxPublishIds) {
+        int maxPublishIds,
+        long memoryBudgetBytes) {
 
     /** The annotation ceiling on incoming messages; {@code maxMessageBytes} may not exceed it. */
     public static final int MESSAGE_BYTES_CEILING = 1 << 20;
@@ -48,9 +49,18 @@ public record Limits(
                 Duration.ofMillis(s.getLong("switchboard.closeGraceMs", 5_000)),
                 s.getDouble("switchboard.publishesPerSecond", 200),
                 s.getInt("switchboard.publishBurst", 400),
-                s.getInt("switchboard.maxPublishIds", 10_000));
+                s.getInt("switchboard.maxPublishIds", 10_000),
+                s.getLong("switchboard.memoryBudgetBytes", Runtime.getRuntime().maxMemory() / 4));
         limits.check();
         return limits;
+    }
+
+    /**
+     * How much of a welcome (or of one catch-up step after it) recovered items may fill: half the
+     * outgoing queue, so a recovery never overflows the queue it is sent through.
+     */
+    public int recoveryBudget() {
+        return Math.max(1, maxQueuedBytes / 2);
     }
 
     private void check() {
@@ -66,6 +76,7 @@ public record Limits(
         positive("switchboard.maxQueuedBytes", maxQueuedBytes);
         positive("switchboard.maxChannels", maxChannels);
         positive("switchboard.maxPublishIds", maxPublishIds);
+        positive("switchboard.memoryBudgetBytes", memoryBudgetBytes);
         if (framesPerSecond <= 0 || publishesPerSecond <= 0) {
             throw new IllegalArgumentException("rates must be above 0");
         }

@@ -1,6 +1,7 @@
 package io.switchboard;
 
-import io.switchboard.channel.LogStore;
+import io.switchboard.channel.MemoryStore;
+import io.switchboard.channel.Store;
 import io.switchboard.chat.Chat;
 import io.switchboard.chat.ChatEndpoint;
 import io.switchboard.chat.RoomMessagesApi;
@@ -17,7 +18,9 @@ import io.switchboard.protocol.Codec;
 import io.switchboard.transport.Admission;
 import io.switchboard.transport.SwitchboardConfigurator;
 import io.switchboard.transport.Transport;
-import io.switchboard.transport.Wiring;
+import io.switchboard.transport.Endpoints;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.Logger;
 
@@ -26,7 +29,7 @@ import java.util.logging.Logger;
  * collaborators through the configurator. The standalone server and the WAR's listener both start
  * one of these; nothing else differs between them.
  */
-public final class Switchboard implements Wiring, AutoCloseable {
+public final class Switchboard implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Switchboard.class.getName());
 
@@ -44,6 +47,8 @@ public final class Switchboard implements Wiring, AutoCloseable {
 
     private final Limits limits;
     private final Codec codec = Codec.standard();
+    private final Store store;
+    private final SwitchboardConfigurator configurator;
     private final OriginPolicy origins;
     private final String auth;
     private final String publishKey;
@@ -55,7 +60,7 @@ public final class Switchboard implements Wiring, AutoCloseable {
     private final PublishApi publishApi;
     private final RoomMessagesApi roomMessagesApi;
 
-    private Switchboard(Settings settings, Host host) {
+    private Switchboard(Settings settings, Host host, Store store) {
         this.limits = Limits.from(settings);
         this.auth = settings.get("switchboard.auth", host.defaultAuth).toLowerCase(Locale.ROOT);
         this.origins = settings.get("switchboard.allowedOrigins").map(OriginPolicy::allowList)
@@ -65,19 +70,36 @@ public final class Switchboard implements Wiring, AutoCloseable {
         PublishKey key = new PublishKey(publishKey);
         this.admission = Admission.from(settings);
         this.transport = new Transport(limits, authenticator(auth, settings), admission);
-        LogStore logs = LogStore.inMemory(limits.retention());
-        this.chat = new Chat(logs, codec.server(), limits, transport.connections());
-        this.notifications = new Notifications(logs, codec.server(), limits, transport.connections());
-        this.publishApi = new PublishApi(notifications, key, codec, limits);
+        this.store = store == null ? memoryStore(limits) : store;
+        this.chat = new Chat(this.store, codec.server(), limits, transport.connections());
+        this.notifications = new Notifications(this.store, codec.server(), limits, transport.connections());
+        this.publishApi = new PublishApi(notifications, this.store.publishIds(), key, codec, limits);
         this.roomMessagesApi = new RoomMessagesApi(chat, key, codec);
+        this.configurator = new SwitchboardConfigurator(origins, admission, this::endpoint);
     }
 
-    /** Builds the services and installs them for the endpoints. */
+    /** Builds the services on the store the settings name. */
     public static Switchboard start(Settings settings, Host host) {
-        Switchboard switchboard = new Switchboard(settings, host);
-        SwitchboardConfigurator.install(switchboard);
-        LOG.info(() -> "Switchboard started: auth=" + switchboard.auth);
+        return start(settings, host, null);
+    }
+
+    /** Builds the services on {@code store} (null: the memory store), as tests running several nodes do. */
+    public static Switchboard start(Settings settings, Host host, Store store) {
+        Switchboard switchboard = new Switchboard(settings, host, store);
+        LOG.info(() -> "Switchboard started: auth=" + switchboard.auth + ", store=" + switchboard.store.kind());
         return switchboard;
+    }
+
+    private static Store memoryStore(Limits limits) {
+        return new MemoryStore(limits.retention(), limits.maxChannels(), limits.memoryBudgetBytes(), limits.maxPublishIds());
+    }
+
+    /** The endpoints to register with this server's container, each with this server's configurator. */
+    public List<ServerEndpointConfig> endpointConfigs() {
+        return List.of(
+                Endpoints.config(ChatEndpoint.class, ChatEndpoint.PATH, configurator, codec.client(), limits.maxMessageBytes()),
+                Endpoints.config(NotificationEndpoint.class, NotificationEndpoint.PATH, configurator, codec.client(),
+                        limits.maxMessageBytes()));
     }
 
     /** @throws IllegalStateException for jwt without a usable key: such a server must not start */
@@ -93,33 +115,28 @@ public final class Switchboard implements Wiring, AutoCloseable {
         };
     }
 
-    @Override
-    public <T> T endpoint(Class<T> type) {
+    private Object endpoint(Class<?> type) {
         if (type == ChatEndpoint.class) {
-            return type.cast(new ChatEndpoint(chat, transport));
+            return new ChatEndpoint(chat, transport);
         }
         if (type == NotificationEndpoint.class) {
-            return type.cast(new NotificationEndpoint(notifications, transport));
+            return new NotificationEndpoint(notifications, transport);
         }
         throw new IllegalArgumentException("not a Switchboard endpoint: " + type);
     }
 
-    @Override
-    public OriginPolicy origins() {
-        return origins;
-    }
-
-    @Override
     public Admission admission() {
         return admission;
     }
 
-    @Override
     public Limits limits() {
         return limits;
     }
 
-    @Override
+    public Store store() {
+        return store;
+    }
+
     public Codec codec() {
         return codec;
     }
@@ -161,6 +178,6 @@ public final class Switchboard implements Wiring, AutoCloseable {
     @Override
     public void close() {
         transport.close();
-        SwitchboardConfigurator.uninstall(this);
+        store.close();
     }
 }

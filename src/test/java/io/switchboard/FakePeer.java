@@ -3,6 +3,8 @@ package io.switchboard;
 import io.switchboard.protocol.CloseCode;
 import io.switchboard.protocol.Codec;
 import io.switchboard.protocol.ServerMessage;
+import io.switchboard.transport.Frame;
+import io.switchboard.transport.Outbox;
 import io.switchboard.transport.Peer;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +18,10 @@ public final class FakePeer implements Peer {
     private final String id = "fake-" + ++nextId;
     private final List<String> queued = new ArrayList<>();
     private final List<ServerMessage> sent = new ArrayList<>();
-    private Runnable onOverflow = () -> { };
+    private Failure onFailure = (code, reason) -> { };
     private CloseCode closedWith;
+    private boolean backlogged;
+    private Runnable drained;
 
     @Override
     public String id() {
@@ -25,11 +29,14 @@ public final class FakePeer implements Peer {
     }
 
     @Override
-    public synchronized boolean offer(String frame) {
-        if (closedWith != null) {
-            return false;
+    public boolean offer(Frame frame) {
+        synchronized (this) {
+            if (closedWith != null) {
+                return false;
+            }
+            queued.add(frame.text());
         }
-        queued.add(frame);
+        Outbox.needsFlush(this);
         return true;
     }
 
@@ -40,12 +47,43 @@ public final class FakePeer implements Peer {
     }
 
     @Override
-    public void onOverflow(Runnable action) {
-        onOverflow = action;
+    public synchronized boolean backlogged() {
+        return backlogged;
     }
 
+    @Override
+    public void whenDrained(Runnable action) {
+        boolean now;
+        synchronized (this) {
+            now = !backlogged;
+            drained = now ? null : action;
+        }
+        if (now) {
+            Outbox.run(action);
+        }
+    }
+
+    /** Makes the peer say its queue is more than half full, as a slow client's would be; false drains it. */
+    public void backlog(boolean full) {
+        Runnable action;
+        synchronized (this) {
+            backlogged = full;
+            action = full ? null : drained;
+            drained = full ? drained : null;
+        }
+        if (action != null) {
+            Outbox.run(action);
+        }
+    }
+
+    @Override
+    public void onFailure(Failure action) {
+        onFailure = action;
+    }
+
+    /** What an outgoing queue past its bound does: the connection closes with 1013. */
     public void overflow() {
-        onOverflow.run();
+        onFailure.failed(CloseCode.TOO_SLOW, "outgoing queue full: reconnect with since");
     }
 
     @Override
@@ -72,7 +110,7 @@ public final class FakePeer implements Peer {
         return sent.stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
     }
 
-    /** Frames queued but never flushed: a broadcast that forgot to start its sends. */
+    /** Frames queued but never flushed: a send that the transport forgot to start. */
     public synchronized List<String> unflushed() {
         return List.copyOf(queued);
     }

@@ -1,90 +1,141 @@
 package io.switchboard.channel;
 
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
-import java.util.function.LongFunction;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A {@link NumberedLog} on the heap: a ring of the latest {@code retention} items. */
-public final class MemoryLog<T> implements NumberedLog<T> {
+/**
+ * One log's items on the heap: a ring of the latest {@code retention}, their idempotency keys, and
+ * the users' read marks. Lives in a {@link MemoryStore}, which bounds the bytes of all of them.
+ */
+final class MemoryLog<T> {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    final String name;
     private final String epoch = Long.toString(RANDOM.nextLong() >>> 1, 36);
-    /** Guarded by {@code this}, like {@link #latest}. Item with seq s sits at (s - 1) % ring.length. */
+    /** Set by the first handle opened with it: read marks may reach a log before any handle does. */
+    private Items<T> items;
+    private final MemoryStore.Budget budget;
+    /** Guarded by {@code this}, like everything below. Item with seq s sits at (s - 1) % ring.length. */
     private final Object[] ring;
+    private final int[] weights;
     private long latest;
+    private long bytes;
+    /** Key to seq, pruned as the ring forgets, so bounded by retention. */
+    private final Map<String, Long> keys = new HashMap<>();
+    private final ArrayDeque<Map.Entry<Long, String>> keysBySeq = new ArrayDeque<>();
+    private final Map<String, Long> marks = new HashMap<>();
+    final List<NumberedLog.Listener<T>> listeners = new CopyOnWriteArrayList<>();
 
-    public MemoryLog(int retention) {
-        if (retention < 1) {
-            throw new IllegalArgumentException("retention must be at least 1");
-        }
+    MemoryLog(String name, int retention, Items<T> items, MemoryStore.Budget budget) {
+        this.name = name;
         this.ring = new Object[retention];
+        this.weights = new int[retention];
+        this.items = items;
+        this.budget = budget;
     }
 
-    @Override
-    public String epoch() {
-        return epoch;
+    synchronized void adopt(Items<T> items) {
+        if (this.items == null) {
+            this.items = items;
+        }
     }
 
-    @Override
-    public synchronized long latest() {
-        return latest;
+    synchronized Position position() {
+        return new Position(epoch, latest);
     }
 
-    @Override
-    public synchronized T append(LongFunction<T> factory) {
-        T item = factory.apply(latest + 1);
-        ring[(int) (latest % ring.length)] = item;
+    synchronized long bytes() {
+        return bytes;
+    }
+
+    synchronized boolean isEmpty() {
+        return latest == 0 && marks.isEmpty();
+    }
+
+    /**
+     * Numbers and keeps {@code draft}, and tells the listeners under this log's lock, so they hear
+     * items in seq order.
+     *
+     * @throws StoreFull when the store's byte budget refuses it
+     */
+    synchronized NumberedLog.Appended<T> append(T draft, String key) {
+        Long first = key == null ? null : keys.get(key);
+        if (first != null) {
+            return new NumberedLog.Appended<>(item(first), true);
+        }
+        T item = items.withSeq(draft, latest + 1);
+        int weight = items.json(item).length() * 2 + 64;
+        int slot = (int) (latest % ring.length);
+        int freed = ring[slot] == null ? 0 : weights[slot];
+        if (!budget.reserve(weight - freed, this)) {
+            throw new StoreFull("the server's memory for messages is full");
+        }
+        ring[slot] = item;
+        weights[slot] = weight;
+        bytes += weight - freed;
         latest++;
-        return item;
-    }
-
-    @Override
-    public synchronized long firstRetained() {
-        return Math.max(1, latest - ring.length + 1);
-    }
-
-    @Override
-    public synchronized Recovery<T> recover(Long since, String epoch) {
-        if (since == null) {
-            return new Recovery<>(latestItems(LATEST_PAGE), null);
+        forgetKeysBefore(Math.max(1, latest - ring.length + 1));
+        if (key != null) {
+            keys.put(key, latest);
+            keysBySeq.addLast(Map.entry(latest, key));
         }
-        boolean complete = this.epoch.equals(epoch) && since >= 0 && since <= latest && since + 1 >= firstRetained();
-        return complete
-                ? new Recovery<>(range(since + 1, latest), true)
-                : new Recovery<>(latestItems(LATEST_PAGE), false);
-    }
-
-    @Override
-    public synchronized Page<T> before(Long before, int limit) {
-        long end = before == null ? latest : Math.min(latest, before - 1);
-        long start = Math.max(firstRetained(), end - limit + 1);
-        if (end < start) {
-            return new Page<>(List.of(), false);
+        for (NumberedLog.Listener<T> listener : listeners) {
+            listener.appended(item);
         }
-        return new Page<>(range(start, end), start > firstRetained());
+        return new NumberedLog.Appended<>(item, false);
     }
 
-    @Override
-    public synchronized List<T> after(long seq) {
-        return range(Math.max(seq + 1, firstRetained()), latest);
+    synchronized List<T> read(long from, int max) {
+        long start = Math.max(from, Math.max(1, latest - ring.length + 1));
+        long end = Math.min(latest, start + max - 1);
+        List<T> found = new ArrayList<>((int) Math.max(0, end - start + 1));
+        for (long seq = start; seq <= end; seq++) {
+            found.add(item(seq));
+        }
+        return found;
     }
 
-    private List<T> latestItems(int count) {
-        return range(Math.max(firstRetained(), latest - count + 1), latest);
+    synchronized long mark(String user) {
+        return marks.getOrDefault(user, 0L);
+    }
+
+    synchronized long advance(String user, long upTo) {
+        long mark = Math.max(marks.getOrDefault(user, 0L), upTo);
+        if (mark > 0) {
+            marks.put(user, mark);
+        }
+        return mark;
+    }
+
+    synchronized Map<String, Long> marks(Iterable<String> users) {
+        Map<String, Long> found = new HashMap<>();
+        for (String user : users) {
+            Long mark = marks.get(user);
+            if (mark != null && mark > 0) {
+                found.put(user, mark);
+            }
+        }
+        return found;
     }
 
     @SuppressWarnings("unchecked")
-    private List<T> range(long from, long to) {
-        if (to < from) {
-            return List.of();
+    private T item(long seq) {
+        return (T) ring[(int) ((seq - 1) % ring.length)];
+    }
+
+    private void forgetKeysBefore(long firstRetained) {
+        while (!keysBySeq.isEmpty() && keysBySeq.peekFirst().getKey() < firstRetained) {
+            keys.remove(keysBySeq.pollFirst().getValue());
         }
-        List<T> items = new ArrayList<>((int) (to - from + 1));
-        for (long seq = from; seq <= to; seq++) {
-            items.add((T) ring[(int) ((seq - 1) % ring.length)]);
+        // Marks below the retained items say no more than no mark: drop them, so marks stay bounded too.
+        if (marks.size() > ring.length) {
+            marks.values().removeIf(mark -> mark < firstRetained - 1);
         }
-        return Collections.unmodifiableList(items);
     }
 }

@@ -1,10 +1,10 @@
 package io.switchboard.chat;
 
 import io.switchboard.Limits;
-import io.switchboard.channel.LogStore;
+import io.switchboard.channel.Channel;
 import io.switchboard.channel.Names;
-import io.switchboard.channel.NumberedLog;
 import io.switchboard.channel.Registry;
+import io.switchboard.channel.Store;
 import io.switchboard.identity.Handshake;
 import io.switchboard.identity.Identity;
 import io.switchboard.protocol.CloseCode;
@@ -13,9 +13,9 @@ import io.switchboard.protocol.ServerCodec;
 import io.switchboard.protocol.ServerMessage.Message;
 import io.switchboard.transport.Connections;
 import io.switchboard.transport.Peer;
-import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
-/** The chat rooms: opening connections to them, and reading their history for the HTTP API. */
+/** The chat rooms of this node: opening connections to them, and reading their history for the HTTP API. */
 public final class Chat {
 
     private final ServerCodec codec;
@@ -23,17 +23,20 @@ public final class Chat {
     private final Connections connections;
     private final Registry<Room> rooms;
 
-    public Chat(LogStore logs, ServerCodec codec, Limits limits, Connections connections) {
+    public Chat(Store store, ServerCodec codec, Limits limits, Connections connections) {
         this.codec = codec;
         this.limits = limits;
         this.connections = connections;
+        Messages messages = new Messages(codec);
         this.rooms = new Registry<>(limits.maxChannels(),
-                name -> Room.on(name, logs.open("room:" + name), codec, limits), Room::isIdle);
+                name -> new Room(name, new Channel<>("room:" + name, store.logs().open("room:" + name, messages),
+                        messages, limits.retention(), limits.recoveryBudget()), store.presence(), codec, limits),
+                room -> room.channel().close());
     }
 
     /**
-     * Joins {@code room}: its name (4502), whether the user may (4501), then the user's connection count (1008), then the
-     * {@code welcome}, recovering from the handshake's {@code since} and {@code epoch}.
+     * Joins {@code room}: its name (4502), whether the user may (4501), then the user's connection
+     * count (1008), then the {@code welcome}, recovering from the handshake's {@code since} and {@code epoch}.
      */
     public ChatConnection open(Peer peer, Identity identity, String room, Handshake handshake) {
         if (!Names.isChannel(room)) {
@@ -42,25 +45,22 @@ public final class Chat {
         if (!identity.access().mayJoin(room)) {
             throw new Refusal(CloseCode.FORBIDDEN, "this user may not join this room");
         }
-        ChatConnection connection = new ChatConnection(peer, identity, codec, limits, connections);
+        ChatConnection connection = new ChatConnection(peer, identity, codec, limits, connections, this);
         connections.admit(connection);
-        try {
-            // Joined under the registry's lock, so the room cannot be forgotten as it is joined.
-            Runnable sends = rooms.with(room, found -> {
-                connection.joined(found);
-                return found.join(connection, handshake.since(), handshake.parameter("epoch"));
-            });
-            sends.run();
-        } catch (Registry.AtCapacity e) {
-            connection.closed();
-            throw new Refusal(CloseCode.TOO_SLOW, "server at its room limit: try again later");
-        }
+        Room found = rooms.acquire(room);
+        connection.joined(found);
+        found.join(connection, handshake.since(), handshake.parameter("epoch"));
         return connection;
     }
 
-    /** History for the HTTP API; a room never used has none. */
-    NumberedLog.Page<Message> page(String room, Long before, int limit) {
-        Room found = rooms.find(room);
-        return found == null ? new NumberedLog.Page<>(List.of(), false) : found.page(before, limit);
+    void left(ChatConnection connection, Room room) {
+        room.leave(connection);
+        rooms.release(room.name(), room);
+    }
+
+    /** History for the HTTP API and the {@code history} frame. */
+    CompletableFuture<Channel.Page<Message>> page(String room, Long before, int limit) {
+        Room found = rooms.acquire(room);
+        return found.channel().before(before, limit).whenComplete((page, error) -> rooms.release(room, found));
     }
 }

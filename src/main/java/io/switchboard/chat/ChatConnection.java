@@ -17,11 +17,13 @@ final class ChatConnection extends Connection {
     static final int DEFAULT_HISTORY_LIMIT = 50;
     static final int MAX_HISTORY_LIMIT = 100;
 
+    private final Chat chat;
     /** Set once, before the connection receives anything. */
     private volatile Room room;
 
-    ChatConnection(Peer peer, Identity identity, ServerCodec codec, Limits limits, Connections registry) {
+    ChatConnection(Peer peer, Identity identity, ServerCodec codec, Limits limits, Connections registry, Chat chat) {
         super(peer, identity, codec, limits, registry);
+        this.chat = chat;
     }
 
     void joined(Room room) {
@@ -44,8 +46,9 @@ final class ChatConnection extends Connection {
         if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
             throw new FrameRejected(ErrorCode.INVALID, "'limit' must be from 1 to 100", history.ref());
         }
-        var page = room.page(history.before(), limit);
-        reply(new ServerMessage.History(history.ref(), page.items(), page.more()));
+        chat.page(room.name(), history.before(), limit).whenComplete((page, error) -> send(error == null
+                ? new ServerMessage.History(history.ref(), page.items(), page.more())
+                : ServerMessage.Error.of(ErrorCode.UNAVAILABLE, "history is not available now: retry", history.ref())));
     }
 
     @Override
@@ -67,7 +70,7 @@ final class ChatConnection extends Connection {
     protected void release() {
         Room current = room;
         if (current != null) {
-            current.leave(this);
+            chat.left(this, current);
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.switchboard.chat;
 
 import io.switchboard.channel.Names;
-import io.switchboard.channel.NumberedLog;
+import io.switchboard.channel.Channel;
 import io.switchboard.http.ApiResponse;
 import io.switchboard.http.PublishKey;
 import io.switchboard.protocol.Codec;
@@ -45,7 +45,12 @@ public final class RoomMessagesApi {
         if (beforeSeq != null && beforeSeq < 1) {
             return invalid("'before' must be a seq, 1 or more");
         }
-        NumberedLog.Page<Message> page = chat.page(room, beforeSeq, pageSize);
+        Channel.Page<Message> page;
+        try {
+            page = chat.page(room, beforeSeq, pageSize).join();
+        } catch (RuntimeException e) {
+            return ApiResponse.error(503, "unavailable", "history is not available now: retry", codec::json);
+        }
         return ApiResponse.of(200, codec.json(new Body(page.items(), page.more())));
     }
 

@@ -1,55 +1,83 @@
 package io.switchboard.notify;
 
-import io.switchboard.channel.NumberedLog;
+import io.switchboard.channel.Channel;
+import io.switchboard.channel.Position;
+import io.switchboard.channel.ReadMarks;
 import io.switchboard.protocol.ServerCodec;
 import io.switchboard.protocol.ServerMessage;
 import io.switchboard.protocol.ServerMessage.Notification;
-import io.switchboard.transport.Audience;
+import io.switchboard.transport.Frame;
+import java.util.concurrent.CompletableFuture;
 
-/** One user's inbox: a numbered log of their notifications, how far they have read, their open connections. */
-final class Inbox extends Feed {
+/** One user's inbox on this node: a channel of their notifications, how far they have read, their connections here. */
+final class Inbox {
 
     private final String user;
-    /** Guarded by {@code this}, like the audience. Never goes down. */
-    private long readUpTo;
+    private final String key;
+    private final Channel<Notification> channel;
+    private final ReadMarks marks;
+    private final ServerCodec codec;
+    private final int retention;
 
-    Inbox(String user, NumberedLog<Notification> log, ServerCodec codec) {
-        super(log, codec);
+    Inbox(String user, Channel<Notification> channel, ReadMarks marks, ServerCodec codec, int retention) {
         this.user = user;
+        this.key = "inbox:" + user;
+        this.channel = channel;
+        this.marks = marks;
+        this.codec = codec;
+        this.retention = retention;
     }
 
-    @Override
-    String topic() {
-        return null;
+    String user() {
+        return user;
     }
 
-    /** Adds a connection and queues its {@code welcome}; returns the sends to start outside any lock. */
-    synchronized Runnable attach(NotifyConnection connection, Long since, String epoch) {
-        audience = Audience.with(audience, connection);
-        NumberedLog.Recovery<Notification> recovery = log.recover(since, epoch);
-        connection.peer().offer(codec.encode(ServerMessage.Welcome.inbox(user, log.latest(), log.epoch(), unread(),
-                recovery.recovered(), recovery.items())));
-        return () -> connection.peer().flush();
+    Channel<Notification> channel() {
+        return channel;
     }
 
-    /** Marks the inbox read up to {@code seq} (clamped to the latest) and tells every connection of the user. */
+    /** Adds a connection: its {@code welcome} with the unread count, what it missed, then the live stream. */
+    CompletableFuture<Void> attach(NotifyConnection connection, Long since, String epoch) {
+        return marks.get(key, user).thenCompose(readUpTo -> channel.join(connection, since, epoch, () -> { },
+                snapshot -> Frame.of(codec.encode(ServerMessage.Welcome.inbox(user, snapshot.seq(), snapshot.epoch(),
+                        unread(snapshot.seq(), snapshot.firstRetained(), readUpTo), snapshot.recovered(),
+                        snapshot.items())))));
+    }
+
+    void detach(NotifyConnection connection) {
+        channel.leave(connection, () -> { });
+    }
+
+    /**
+     * Marks the inbox read up to {@code seq} (clamped to the latest; never down) and, once that is
+     * kept, tells every connection of the user here; the reader's copy carries its {@code ref}.
+     */
     void read(NotifyConnection reader, long seq, String ref) {
-        NotifyConnection[] receivers;
-        synchronized (this) {
-            readUpTo = Math.max(readUpTo, Math.min(seq, log.latest()));
-            long unread = unread();
-            receivers = audience;
-            String others = codec.encode(new ServerMessage.Unread(unread, readUpTo, null));
-            for (NotifyConnection connection : receivers) {
-                connection.peer().offer(connection == reader
-                        ? codec.encode(new ServerMessage.Unread(unread, readUpTo, ref)) : others);
-            }
-        }
-        Audience.flush(receivers);
+        channel.position().thenCompose(position -> marks.advance(key, user, Math.min(seq, position.latest()))
+                .thenCompose(mark -> channel.position().thenAccept(now -> {
+                    long unread = unread(now, mark);
+                    channel.broadcast(Frame.of(codec.encode(new ServerMessage.Unread(unread, mark, null))),
+                            member -> member != reader);
+                    reader.send(new ServerMessage.Unread(unread, mark, ref));
+                })))
+                .exceptionally(error -> {
+                    reader.send(ServerMessage.Error.of(io.switchboard.protocol.ErrorCode.UNAVAILABLE,
+                            "not marked read: retry", ref));
+                    return null;
+                });
+    }
+
+    private long unread(Position position, long readUpTo) {
+        return unread(position.latest(), position.firstRetained(retention), readUpTo);
     }
 
     /** The retained items above {@code readUpTo}. */
-    private long unread() {
-        return log.latest() - Math.max(readUpTo, log.firstRetained() - 1);
+    private static long unread(long latest, long firstRetained, long readUpTo) {
+        return Math.max(0, latest - Math.max(readUpTo, firstRetained - 1));
+    }
+
+    CompletableFuture<Channel.Published<Notification>> publish(Notification draft) {
+        // Publish ids are kept by PublishIds, one namespace for the server: the log needs no key.
+        return channel.publish(draft, null);
     }
 }

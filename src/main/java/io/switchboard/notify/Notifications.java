@@ -1,19 +1,19 @@
 package io.switchboard.notify;
 
 import io.switchboard.Limits;
-import io.switchboard.channel.LogStore;
+import io.switchboard.channel.Channel;
 import io.switchboard.channel.Registry;
+import io.switchboard.channel.Store;
 import io.switchboard.identity.Handshake;
 import io.switchboard.identity.Identity;
-import io.switchboard.protocol.CloseCode;
-import io.switchboard.protocol.Refusal;
 import io.switchboard.protocol.ServerCodec;
 import io.switchboard.protocol.ServerMessage.Notification;
 import io.switchboard.transport.Connections;
 import io.switchboard.transport.Peer;
 import jakarta.json.JsonObject;
+import java.util.concurrent.CompletableFuture;
 
-/** Users' inboxes and the topics: opening notification connections, and publishing. */
+/** Users' inboxes and the topics on this node: opening notification connections, and publishing. */
 public final class Notifications {
 
     private final ServerCodec codec;
@@ -22,20 +22,27 @@ public final class Notifications {
     private final Registry<Inbox> inboxes;
     private final Registry<Topic> topics;
 
-    public Notifications(LogStore logs, ServerCodec codec, Limits limits, Connections connections) {
+    public Notifications(Store store, ServerCodec codec, Limits limits, Connections connections) {
         this.codec = codec;
         this.limits = limits;
         this.connections = connections;
+        NotificationItems items = new NotificationItems(codec);
         this.inboxes = new Registry<>(limits.maxChannels(),
-                user -> new Inbox(user, logs.open("inbox:" + user), codec), Inbox::isIdle);
+                user -> new Inbox(user, channel("inbox:" + user, store, items), store.readMarks(), codec, limits.retention()),
+                inbox -> inbox.channel().close());
         this.topics = new Registry<>(limits.maxChannels(),
-                name -> new Topic(name, logs.open("topic:" + name), codec), Topic::isIdle);
+                name -> new Topic(name, channel("topic:" + name, store, items), codec),
+                topic -> topic.channel().close());
+    }
+
+    private Channel<Notification> channel(String name, Store store, NotificationItems items) {
+        return new Channel<>(name, store.logs().open(name, items), items, limits.retention(), limits.recoveryBudget());
     }
 
     /** What a publisher sends, before the log numbers it. */
     public record Draft(String id, String title, String body, JsonObject data, String at) {
-        Notification toNotification(long seq, String topic) {
-            return new Notification(id, seq, topic, title, body, data, at);
+        Notification toNotification(String topic) {
+            return new Notification(id, 0, topic, title, body, data, at);
         }
     }
 
@@ -43,37 +50,35 @@ public final class Notifications {
     public NotifyConnection open(Peer peer, Identity identity, Handshake handshake) {
         NotifyConnection connection = new NotifyConnection(peer, identity, codec, limits, connections, this);
         connections.admit(connection);
-        Long since = handshake.since();
-        String epoch = handshake.parameter("epoch");
-        try {
-            inboxes.with(identity.user(), inbox -> {
-                connection.attached(inbox);
-                return inbox.attach(connection, since, epoch);
-            }).run();
-        } catch (Registry.AtCapacity e) {
-            connection.closed();
-            throw new Refusal(CloseCode.TOO_SLOW, "server at its inbox limit: try again later");
-        }
+        Inbox inbox = inboxes.acquire(identity.user());
+        connection.attached(inbox);
+        inbox.attach(connection, handshake.since(), handshake.parameter("epoch"));
         return connection;
     }
 
-    /** @throws Registry.AtCapacity when every topic the server can hold has subscribers */
-    void subscribe(NotifyConnection connection, String topic, Long since, String epoch, String ref) {
-        topics.with(topic, found -> found.subscribe(connection, since, epoch, ref)).run();
+    void closed(NotifyConnection connection, Inbox inbox) {
+        inbox.detach(connection);
+        inboxes.release(inbox.user(), inbox);
     }
 
-    void unsubscribe(NotifyConnection connection, String topic) {
-        Topic found = topics.find(topic);
-        if (found != null) {
-            found.remove(connection);
-        }
+    Topic subscribe(NotifyConnection connection, String topic, Long since, String epoch, String ref) {
+        Topic found = topics.acquire(topic);
+        found.subscribe(connection, since, epoch, ref);
+        return found;
     }
 
-    Feed.Published publishToUser(String user, Draft draft) {
-        return inboxes.with(user, inbox -> inbox.publish(draft));
+    void unsubscribe(NotifyConnection connection, Topic topic) {
+        topic.unsubscribe(connection);
+        topics.release(topic.name(), topic);
     }
 
-    Feed.Published publishToTopic(String topic, Draft draft) {
-        return topics.with(topic, found -> found.publish(draft));
+    CompletableFuture<Channel.Published<Notification>> publishToUser(String user, Draft draft) {
+        Inbox inbox = inboxes.acquire(user);
+        return inbox.publish(draft.toNotification(null)).whenComplete((published, error) -> inboxes.release(user, inbox));
+    }
+
+    CompletableFuture<Channel.Published<Notification>> publishToTopic(String topic, Draft draft) {
+        Topic found = topics.acquire(topic);
+        return found.publish(draft.toNotification(topic)).whenComplete((published, error) -> topics.release(topic, found));
     }
 }

@@ -2,7 +2,6 @@ package io.switchboard.notify;
 
 import io.switchboard.Limits;
 import io.switchboard.channel.Names;
-import io.switchboard.channel.Registry;
 import io.switchboard.identity.Identity;
 import io.switchboard.protocol.ClientMessage;
 import io.switchboard.protocol.ErrorCode;
@@ -12,17 +11,17 @@ import io.switchboard.protocol.ServerMessage;
 import io.switchboard.transport.Connection;
 import io.switchboard.transport.Connections;
 import io.switchboard.transport.Peer;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /** One notification connection: the user's inbox plus the topics it subscribed to. */
 final class NotifyConnection extends Connection {
 
     private final Notifications notifications;
     private final int maxTopics;
-    /** Guarded by {@code this}. */
-    private final Set<String> topics = new LinkedHashSet<>();
+    /** Topic name to the topic this connection holds; guarded by {@code this}. */
+    private final Map<String, Topic> topics = new LinkedHashMap<>();
     private volatile Inbox inbox;
 
     NotifyConnection(Peer peer, Identity identity, ServerCodec codec, Limits limits, Connections registry,
@@ -45,22 +44,29 @@ final class NotifyConnection extends Connection {
         if (!identity.access().maySubscribe(topic)) {
             throw new FrameRejected(ErrorCode.FORBIDDEN, "this user may not subscribe to this topic", subscribe.ref());
         }
+        Topic previous;
         synchronized (this) {
-            if (!topics.contains(topic) && topics.size() >= maxTopics) {
+            previous = topics.get(topic);
+            if (previous == null && topics.size() >= maxTopics) {
                 throw new FrameRejected(ErrorCode.FORBIDDEN, "at most " + maxTopics + " topics per connection",
                         subscribe.ref());
             }
-            topics.add(topic);
         }
-        try {
-            notifications.subscribe(this, topic, subscribe.since(), subscribe.epoch(), subscribe.ref());
-        } catch (Registry.AtCapacity e) {
-            forget(topic);
-            throw new FrameRejected(ErrorCode.FORBIDDEN, "the server holds no more topics", subscribe.ref());
+        if (previous != null) {
+            // Subscribing again recovers again, as a fresh subscribe would.
+            notifications.unsubscribe(this, previous);
         }
-        if (isClosed()) {
-            // Closed while subscribing: release() may have run before the topic had us.
-            notifications.unsubscribe(this, topic);
+        Topic held = notifications.subscribe(this, topic, subscribe.since(), subscribe.epoch(), subscribe.ref());
+        boolean closedMeanwhile;
+        synchronized (this) {
+            closedMeanwhile = isClosed();
+            if (!closedMeanwhile) {
+                topics.put(topic, held);
+            }
+        }
+        if (closedMeanwhile) {
+            // Closed while subscribing: release() ran before this topic was ours to release.
+            notifications.unsubscribe(this, held);
         }
     }
 
@@ -70,9 +76,14 @@ final class NotifyConnection extends Connection {
         if (!Names.isChannel(topic)) {
             throw new FrameRejected(ErrorCode.INVALID, "invalid topic name", unsubscribe.ref());
         }
-        forget(topic);
-        notifications.unsubscribe(this, topic);
-        reply(new ServerMessage.Unsubscribed(unsubscribe.ref(), topic));
+        Topic held;
+        synchronized (this) {
+            held = topics.remove(topic);
+        }
+        if (held != null) {
+            notifications.unsubscribe(this, held);
+        }
+        send(new ServerMessage.Unsubscribed(unsubscribe.ref(), topic));
     }
 
     @Override
@@ -98,22 +109,18 @@ final class NotifyConnection extends Connection {
         throw ClientMessage.Handler.unknownType("history", "the notification stream", history.ref());
     }
 
-    private synchronized void forget(String topic) {
-        topics.remove(topic);
-    }
-
     @Override
     protected void release() {
         Inbox current = inbox;
         if (current != null) {
-            current.remove(this);
+            notifications.closed(this, current);
         }
-        List<String> subscribed;
+        List<Topic> subscribed;
         synchronized (this) {
-            subscribed = List.copyOf(topics);
+            subscribed = List.copyOf(topics.values());
             topics.clear();
         }
-        for (String topic : subscribed) {
+        for (Topic topic : subscribed) {
             notifications.unsubscribe(this, topic);
         }
     }

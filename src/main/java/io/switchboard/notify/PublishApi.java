@@ -2,7 +2,10 @@ package io.switchboard.notify;
 
 import io.switchboard.Limits;
 import io.switchboard.channel.Names;
-import io.switchboard.channel.Registry;
+import io.switchboard.channel.Channel;
+import io.switchboard.channel.Failures;
+import io.switchboard.channel.PublishIds;
+import io.switchboard.protocol.ServerMessage.Notification;
 import io.switchboard.http.ApiResponse;
 import io.switchboard.http.PublishKey;
 import io.switchboard.protocol.Codec;
@@ -16,8 +19,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.UUID;
 
 /**
@@ -37,16 +40,14 @@ public final class PublishApi {
     private final PublishKey key;
     private final Codec codec;
     private final RateLimiter rate;
-    private final int maxIds;
-    /** Idempotency id to the first answer's body, oldest first; guarded by itself. */
-    private final LinkedHashMap<String, String> answered = new LinkedHashMap<>();
+    private final PublishIds ids;
 
-    public PublishApi(Notifications notifications, PublishKey key, Codec codec, Limits limits) {
+    public PublishApi(Notifications notifications, PublishIds ids, PublishKey key, Codec codec, Limits limits) {
         this.notifications = notifications;
+        this.ids = ids;
         this.key = key;
         this.codec = codec;
         this.rate = new RateLimiter(limits.publishesPerSecond(), limits.publishBurst());
-        this.maxIds = limits.maxPublishIds();
     }
 
     public record Accepted(String id, long seq, int delivered) {
@@ -79,8 +80,6 @@ public final class PublishApi {
             return publish(request);
         } catch (Invalid e) {
             return badRequest("invalid", e.getMessage());
-        } catch (Registry.AtCapacity e) {
-            return ApiResponse.error(429, "at_capacity", "the server holds no more inboxes or topics", codec::json);
         }
     }
 
@@ -106,22 +105,40 @@ public final class PublishApi {
         if (id != null && id.isEmpty()) {
             throw new Invalid("'id' must not be empty");
         }
-        synchronized (answered) {
-            if (id != null && answered.containsKey(id)) {
-                return ApiResponse.of(200, answered.get(id));
+        Notifications.Draft draft = new Notifications.Draft(id == null ? UUID.randomUUID().toString() : id,
+                title, text == null ? "" : text, data, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        try {
+            return answer(draft, user, topic).join();
+        } catch (RuntimeException e) {
+            if (Failures.isUnavailable(e)) {
+                return ApiResponse.error(503, "unavailable", "not stored now: retry with the same id", codec::json);
             }
-            Notifications.Draft draft = new Notifications.Draft(id == null ? UUID.randomUUID().toString() : id,
-                    title, text == null ? "" : text, data, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
-            Feed.Published published = user != null
+            throw e;
+        }
+    }
+
+    /**
+     * The first answer for the draft's id, or a new publish. The id is claimed first and no lock is
+     * held while the notification is stored and sent; a failed store gives the id up for a retry.
+     */
+    private CompletableFuture<ApiResponse> answer(Notifications.Draft draft, String user, String topic) {
+        return ids.claim(draft.id()).thenCompose(first -> {
+            if (first != null) {
+                return CompletableFuture.completedFuture(ApiResponse.of(200, first));
+            }
+            CompletableFuture<Channel.Published<Notification>> published = user != null
                     ? notifications.publishToUser(user, draft)
                     : notifications.publishToTopic(topic, draft);
-            String answer = codec.json(new Accepted(draft.id(), published.notification().seq(), published.delivered()));
-            answered.put(draft.id(), answer);
-            if (answered.size() > maxIds) {
-                answered.remove(answered.keySet().iterator().next());
-            }
-            return ApiResponse.of(202, answer);
-        }
+            return published.handle((done, error) -> {
+                if (error != null) {
+                    ids.abandon(draft.id());
+                    throw error instanceof CompletionException c ? c : new CompletionException(error);
+                }
+                String answer = codec.json(new Accepted(draft.id(), done.item().seq(), done.delivered()));
+                ids.complete(draft.id(), answer);
+                return ApiResponse.of(done.duplicate() ? 200 : 202, answer);
+            });
+        });
     }
 
     private static JsonObject data(JsonObject request) throws Invalid {

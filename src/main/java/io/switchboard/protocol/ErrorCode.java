@@ -13,7 +13,9 @@ public enum ErrorCode {
     /** Over the connection's rate limit. */
     RATE_LIMITED,
     /** Not allowed, such as a topic this user may not subscribe to. */
-    FORBIDDEN;
+    FORBIDDEN,
+    /** The store cannot take it now (unreachable, or full): nothing was stored; retry with the same {@code ref}. */
+    UNAVAILABLE;
 
     private final String wire = name().toLowerCase(Locale.ROOT);
 

@@ -1,10 +1,8 @@
 package io.switchboard.standalone;
 
-import io.switchboard.Limits;
 import io.switchboard.Settings;
 import io.switchboard.Switchboard;
-import io.switchboard.chat.ChatEndpoint;
-import io.switchboard.notify.NotificationEndpoint;
+import io.switchboard.channel.Store;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
@@ -28,27 +26,34 @@ import org.glassfish.tyrus.server.TyrusServerContainer;
 public final class StandaloneServer {
 
     private final Settings settings;
+    private final Store store;
     private Switchboard switchboard;
     private HttpServer http;
     private RequestDeadline deadline;
     private int port;
 
     public StandaloneServer(Settings settings) {
+        this(settings, null);
+    }
+
+    /** On {@code store} (null: the one the settings name), as tests running several nodes in one JVM do. */
+    public StandaloneServer(Settings settings, Store store) {
         this.settings = settings;
+        this.store = store;
     }
 
     /** Starts and returns the bound port (useful with {@code switchboard.port=0}). */
     public synchronized int start() throws IOException {
         String host = settings.get("switchboard.host", "127.0.0.1");
         int requestedPort = settings.getInt("switchboard.port", 8080);
-        // Checked before anything starts: Switchboard.start installs the endpoints' wiring for the whole JVM.
+        // Checked before anything starts.
         String auth = settings.get("switchboard.auth", "dev").toLowerCase(Locale.ROOT);
         if (auth.equals("dev") && !InetAddress.getByName(host).isLoopbackAddress()) {
             throw new IllegalStateException("switchboard.auth=dev takes anyone at their word: it only binds a "
                     + "loopback address, not " + host + ". Use tokens (switchboard.auth=jwt) to serve a network.");
         }
-        Switchboard started = Switchboard.start(settings, Switchboard.Host.STANDALONE);
-        TyrusServerContainer websockets = websockets();
+        Switchboard started = Switchboard.start(settings, Switchboard.Host.STANDALONE, store);
+        TyrusServerContainer websockets = websockets(started);
         NetworkListener listener = new NetworkListener("switchboard", host, requestedPort);
         // Grizzly's default runs handlers on the selector thread; a slow endpoint would stall all I/O.
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
@@ -57,7 +62,6 @@ public final class StandaloneServer {
         // With that timeout off, nothing else bounds a request that never completes (slowloris).
         RequestDeadline requestDeadline = new RequestDeadline(settings.getLong("switchboard.requestTimeoutMs", 10_000));
         listener.registerAddOn(requestDeadline);
-        listener.registerAddOn(new ConnectionCapture());
         // Frame-header checks Tyrus leaves out (masking, minimal lengths, oversized frames).
         listener.registerAddOn(new FrameGuard(started.limits().maxMessageBytes()));
         listener.registerAddOn(tyrusAddOn(websockets));
@@ -104,14 +108,15 @@ public final class StandaloneServer {
         switchboard = null;
     }
 
-    private TyrusServerContainer websockets() {
+    private static TyrusServerContainer websockets(Switchboard switchboard) {
         // Room for the largest message the endpoints accept, plus a frame header.
         var container = (TyrusServerContainer) new GrizzlyServerContainer().createContainer(
-                Map.of(TyrusWebSocketEngine.INCOMING_BUFFER_SIZE, Limits.MESSAGE_BYTES_CEILING + 14));
+                Map.of(TyrusWebSocketEngine.INCOMING_BUFFER_SIZE, switchboard.limits().maxMessageBytes() * 2 + 14));
         try {
             var engine = container.getWebSocketEngine();
-            engine.register(ChatEndpoint.class, "");
-            engine.register(NotificationEndpoint.class, "");
+            for (var config : switchboard.endpointConfigs()) {
+                engine.register(config, "");
+            }
         } catch (DeploymentException e) {
             throw new IllegalStateException("endpoints failed to deploy", e);
         }

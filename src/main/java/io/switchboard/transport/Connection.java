@@ -11,12 +11,16 @@ import io.switchboard.protocol.ServerCodec;
 import io.switchboard.protocol.ServerMessage;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * What every connection does whatever its endpoint: the rate limit that every frame counts
  * against, the error and close paths, and liveness. Subclasses hold the channel logic.
  */
-public abstract class Connection implements ClientMessage.Handler {
+public abstract class Connection implements ClientMessage.Handler, Member {
+
+    private static final Logger LOG = Logger.getLogger(Connection.class.getName());
 
     protected final Peer peer;
     protected final Identity identity;
@@ -38,38 +42,54 @@ public abstract class Connection implements ClientMessage.Handler {
         this.rate = new RateLimiter(limits.framesPerSecond(), limits.frameBurst());
         this.flood = new FloodGuard(limits.floodStrikes(), limits.floodWindow());
         this.registry = registry;
-        peer.onOverflow(() -> close(CloseCode.TOO_SLOW, "outgoing queue full: reconnect with since"));
+        peer.onFailure(this::close);
     }
 
     public final Identity identity() {
         return identity;
     }
 
+    @Override
     public final Peer peer() {
         return peer;
     }
 
-    /** A decoded frame from the client. */
+    @Override
+    public final String user() {
+        return identity.user();
+    }
+
+    /**
+     * A decoded frame from the client. What the handler offers leaves when it returns; a failure the
+     * contract does not name ends this connection with 1011 and nothing else.
+     */
     public final void receive(ClientMessage message) {
         heard();
-        if (!admit(message.ref())) {
-            return;
-        }
-        try {
-            message.dispatch(this);
-        } catch (FrameRejected e) {
-            reply(e.toFrame());
-        } catch (Refusal e) {
-            close(e.code(), e.reason());
-        }
+        Outbox.run(() -> {
+            if (!admit(message.ref())) {
+                return;
+            }
+            try {
+                message.dispatch(this);
+            } catch (FrameRejected e) {
+                send(e.toFrame());
+            } catch (Refusal e) {
+                close(e.code(), e.reason());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "unexpected failure on connection " + peer.id(), e);
+                close(CloseCode.INTERNAL_ERROR, "internal error");
+            }
+        });
     }
 
     /** A frame that did not decode; it counts against the rate limit like any other. */
     public final void reject(FrameRejected rejected) {
         heard();
-        if (admit(rejected.ref())) {
-            reply(rejected.toFrame());
-        }
+        Outbox.run(() -> {
+            if (admit(rejected.ref())) {
+                send(rejected.toFrame());
+            }
+        });
     }
 
     /** Any sign of life: a frame or a pong. */
@@ -80,17 +100,19 @@ public abstract class Connection implements ClientMessage.Handler {
     /** Both endpoints answer {@code ping} alike. */
     @Override
     public final void ping(ClientMessage.Ping ping) {
-        reply(new ServerMessage.Pong(ping.ref()));
+        send(new ServerMessage.Pong(ping.ref()));
     }
 
     /** Leaves every channel this connection is in. Runs once, outside any channel's lock. */
     protected abstract void release();
 
-    protected final void reply(ServerMessage message) {
-        peer.send(codec.encode(message));
+    /** Queues a frame for this connection alone; it leaves when the current handler returns. */
+    public final void send(ServerMessage message) {
+        peer.offer(Frame.of(codec.encode(message)));
     }
 
     /** The server ends the connection. Idempotent, and safe from any thread holding no channel lock. */
+    @Override
     public final void close(CloseCode code, String reason) {
         if (end()) {
             peer.close(code, reason);
@@ -102,6 +124,7 @@ public abstract class Connection implements ClientMessage.Handler {
         end();
     }
 
+    @Override
     public final boolean isClosed() {
         return closed.get();
     }
@@ -134,7 +157,7 @@ public abstract class Connection implements ClientMessage.Handler {
         if (rate.tryAcquire()) {
             return true;
         }
-        reply(ServerMessage.Error.of(ErrorCode.RATE_LIMITED, "slow down: over the rate limit", ref));
+        send(ServerMessage.Error.of(ErrorCode.RATE_LIMITED, "slow down: over the rate limit", ref));
         if (flood.strike() && !isClosed()) {
             SecurityLog.event("flood", peer.remoteAddress(), identity.user(), "kept flooding after rate_limited: closed 1008");
             close(CloseCode.POLICY, "kept flooding after rate_limited");
@@ -148,7 +171,7 @@ public abstract class Connection implements ClientMessage.Handler {
             close(CloseCode.RECONNECT, "idle timeout: nothing heard, not even a pong");
         } else if (now - lastPing >= pingIntervalNanos) {
             lastPing = now;
-            peer.ping();
+            Outbox.run(peer::ping);
         }
     }
 }

@@ -8,9 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** Every open connection: the per-user and total bounds, the heartbeat, and the shutdown close. */
 public final class Connections {
+
+    private static final Logger LOG = Logger.getLogger(Connections.class.getName());
 
     private final Limits limits;
     private final Admission admission;
@@ -74,7 +78,13 @@ public final class Connections {
         long ping = limits.pingInterval().toNanos();
         long idle = limits.idleTimeout().toNanos();
         for (Connection connection : open) {
-            connection.heartbeat(now, ping, idle);
+            try {
+                connection.heartbeat(now, ping, idle);
+            } catch (RuntimeException e) {
+                // One connection's trouble must not stop every other connection's pings.
+                LOG.log(Level.WARNING, "heartbeat of connection " + connection.peer().id() + " failed", e);
+                connection.close(CloseCode.INTERNAL_ERROR, "internal error");
+            }
         }
     }
 

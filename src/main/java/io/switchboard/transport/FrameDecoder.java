@@ -1,29 +1,36 @@
 package io.switchboard.transport;
 
 import io.switchboard.protocol.ClientCodec;
-import io.switchboard.protocol.CloseCode;
 import io.switchboard.protocol.ClientMessage;
+import io.switchboard.protocol.CloseCode;
 import io.switchboard.protocol.FrameRejected;
 import io.switchboard.protocol.Refusal;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.Decoder;
 import jakarta.websocket.EndpointConfig;
-import java.nio.charset.StandardCharsets;
 
 /**
- * The JSON-B decoder of client frames. Its failures reach {@code @OnError} as a {@link DecodeException}
- * whose cause is a {@link FrameRejected} (an {@code error} frame) or a {@link Refusal} (a close).
+ * The JSON-B decoder of client frames. Its failures reach the endpoint's {@code onError} as a
+ * {@link DecodeException} whose cause is a {@link FrameRejected} (an {@code error} frame) or a
+ * {@link Refusal} (a close). It finds its server's codec and limit in the endpoint config.
  */
 public final class FrameDecoder implements Decoder.Text<ClientMessage> {
+
+    /** The user property under which {@link Endpoints} leaves the decoder its {@link Settings}. */
+    static final String SETTINGS = FrameDecoder.class.getName() + ".settings";
 
     private ClientCodec codec;
     private int maxMessageBytes;
 
+    /** What a decoder needs of its server. */
+    record Settings(ClientCodec codec, int maxMessageBytes) {
+    }
+
     @Override
     public void init(EndpointConfig config) {
-        Wiring wiring = SwitchboardConfigurator.wiring();
-        this.codec = wiring.codec().client();
-        this.maxMessageBytes = wiring.limits().maxMessageBytes();
+        Settings settings = (Settings) config.getUserProperties().get(SETTINGS);
+        this.codec = settings.codec();
+        this.maxMessageBytes = settings.maxMessageBytes();
     }
 
     @Override
@@ -39,10 +46,20 @@ public final class FrameDecoder implements Decoder.Text<ClientMessage> {
         }
     }
 
+    /** Counts UTF-8 bytes without encoding a copy; a UTF-16 unit is at most 3 bytes, so most frames pass at once. */
     private boolean tooBig(String text) {
-        // Cheap test first: a UTF-16 unit is at most 3 bytes of UTF-8.
-        return (long) text.length() * 3 > maxMessageBytes
-                && text.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes;
+        if ((long) text.length() * 3 <= maxMessageBytes) {
+            return false;
+        }
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+            if (bytes > maxMessageBytes) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -1,60 +1,71 @@
 package io.switchboard.transport;
 
-import io.switchboard.identity.Handshake;
 import io.switchboard.protocol.CloseCode;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A {@link Peer} over a WebSocket {@link Session}. At most one frame is handed to the container at a
- * time, so sends never overlap and the container's own (unbounded) queue never grows; the rest wait
- * in our queue, bounded by {@code maxQueuedBytes} (counted in UTF-16 units, close enough for JSON).
+ * A {@link Peer} over a WebSocket {@link Session}. At most one frame (or ping) is handed to the
+ * container at a time, so sends never overlap and the container's own unbounded queue never grows;
+ * the rest wait in our queue, bounded by {@code maxQueuedBytes}.
+ *
+ * <p>No failure of a send, checked or not, escapes the drain: it ends this connection (1011) and
+ * nothing else.
  */
 final class SessionPeer implements Peer {
 
     private static final Logger LOG = Logger.getLogger(SessionPeer.class.getName());
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** A ping takes its turn in the queue like a frame. */
+    private static final Object PING = new Object();
+
+    /** The close frame, in turn after what was queued before it (the last replies of a flooding client). */
+    private record Closing(CloseCode code, String reason) {
+    }
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
     private final int maxQueuedBytes;
     private final ScheduledExecutorService scheduler;
     private final long closeGraceMillis;
-    private final Runnable hardClose;
     private final String remoteAddress;
 
-    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
-    /** Size of the queued frames plus the one in flight. */
+    /** Frames and pings, oldest first. */
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    /** Weight of the queued frames plus the one in flight. */
     private final AtomicLong queuedBytes = new AtomicLong();
     /** True while one thread owns the drain: it alone polls the queue and hands frames on. */
     private final AtomicBoolean sending = new AtomicBoolean();
-    private final AtomicBoolean overflowHandled = new AtomicBoolean();
+    /** True from an offer until the flush that follows it: one outbox entry per burst of offers. */
+    private final AtomicBoolean flushDue = new AtomicBoolean();
+    private final AtomicBoolean failureHandled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicReference<Runnable> drained = new AtomicReference<>();
     private volatile boolean overflowed;
-    private volatile Runnable onOverflow = () -> { };
+    private volatile Failure onFailure = (code, reason) -> { };
 
-    SessionPeer(Session session, int maxQueuedBytes, ScheduledExecutorService scheduler, long closeGraceMillis) {
+    SessionPeer(Session session, String remoteAddress, int maxQueuedBytes, ScheduledExecutorService scheduler,
+                long closeGraceMillis) {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.maxQueuedBytes = maxQueuedBytes;
         this.scheduler = scheduler;
         this.closeGraceMillis = closeGraceMillis;
-        this.hardClose = (Runnable) session.getUserProperties().get(HardClose.KEY);
-        Object handshake = session.getUserProperties().get(Handshake.class.getName());
-        this.remoteAddress = handshake instanceof Handshake h ? h.remoteAddress() : Handshake.UNKNOWN_ADDRESS;
+        this.remoteAddress = remoteAddress;
     }
 
     @Override
@@ -68,28 +79,34 @@ final class SessionPeer implements Peer {
     }
 
     @Override
-    public boolean offer(String frame) {
+    public boolean offer(Frame frame) {
         if (closed.get() || overflowed) {
             return false;
         }
-        long queued = queuedBytes.addAndGet(frame.length());
-        // A frame alone in the queue always goes: a recovering welcome may be larger than the bound,
-        // and refusing it would close with 1013 a client that 1013 told to recover with since.
-        if (queued > maxQueuedBytes && queued != frame.length()) {
+        long queued = queuedBytes.addAndGet(frame.weight());
+        // A frame alone in the queue always goes: refusing it could never succeed later either.
+        if (queued > maxQueuedBytes && queued != frame.weight()) {
+            queuedBytes.addAndGet(-frame.weight());
             overflowed = true;
+            scheduleFlush();
             return false;
         }
         queue.offer(frame);
+        scheduleFlush();
         return true;
+    }
+
+    private void scheduleFlush() {
+        if (flushDue.compareAndSet(false, true)) {
+            Outbox.needsFlush(this);
+        }
     }
 
     @Override
     public void flush() {
+        flushDue.set(false);
         if (overflowed) {
-            if (overflowHandled.compareAndSet(false, true)) {
-                queue.clear();
-                onOverflow.run();
-            }
+            fail(CloseCode.TOO_SLOW, "outgoing queue full: reconnect with since");
             return;
         }
         if (sending.compareAndSet(false, true)) {
@@ -98,8 +115,35 @@ final class SessionPeer implements Peer {
     }
 
     @Override
-    public void onOverflow(Runnable action) {
-        this.onOverflow = action;
+    public boolean backlogged() {
+        return queuedBytes.get() > maxQueuedBytes / 2;
+    }
+
+    @Override
+    public void whenDrained(Runnable action) {
+        drained.set(action);
+        if (!backlogged() || closed.get()) {
+            runDrained();
+        }
+    }
+
+    private void runDrained() {
+        Runnable action = drained.getAndSet(null);
+        if (action != null) {
+            Outbox.run(action);
+        }
+    }
+
+    @Override
+    public void onFailure(Failure action) {
+        this.onFailure = action;
+    }
+
+    private void fail(CloseCode code, String reason) {
+        if (failureHandled.compareAndSet(false, true)) {
+            queue.clear();
+            onFailure.failed(code, reason);
+        }
     }
 
     /**
@@ -108,34 +152,57 @@ final class SessionPeer implements Peer {
      */
     private void drain() {
         while (true) {
-            String frame = queue.poll();
-            if (frame == null) {
+            Object next = queue.poll();
+            if (next == null) {
                 sending.set(false);
-                // A frame offered after our poll but before the flag dropped would be stranded.
+                // Something offered after our poll but before the flag dropped would be stranded.
                 if (queue.isEmpty() || !sending.compareAndSet(false, true)) {
                     return;
                 }
                 continue;
             }
-            if (closed.get()) {
+            if (next instanceof Closing closing) {
                 queue.clear();
+                closeSession(closing.code(), closing.reason());
                 sending.set(false);
                 return;
             }
-            Completion completion = new Completion(frame.length());
+            if (next == PING) {
+                sendPing();
+                continue;
+            }
+            Frame frame = (Frame) next;
+            Completion completion = new Completion(frame.weight());
             try {
-                remote.sendText(frame, completion);
-            } catch (RuntimeException e) {
-                // The session closed under us: nothing more will be sent.
-                closed.set(true);
-                queue.clear();
+                remote.sendText(frame.text(), completion);
+            } catch (Throwable e) { // an Error too: Tyrus's encoder throws one for unencodable text
                 sending.set(false);
+                sendFailed(e);
                 return;
             }
             if (!completion.returned()) {
                 return;
             }
         }
+    }
+
+    private void sendPing() {
+        try {
+            if (session.isOpen()) {
+                remote.sendPing(EMPTY.duplicate());
+            }
+        } catch (Throwable e) {
+            LOG.log(Level.FINE, "ping to " + id() + " failed", e);
+        }
+    }
+
+    private void sendFailed(Throwable e) {
+        if (e instanceof VirtualMachineError error) {
+            fail(CloseCode.INTERNAL_ERROR, "internal error");
+            throw error;
+        }
+        LOG.log(Level.FINE, "send to " + id() + " failed", e);
+        fail(CloseCode.INTERNAL_ERROR, "send failed");
     }
 
     /** Whichever comes second, the container's callback or sendText returning, continues the drain. */
@@ -149,15 +216,21 @@ final class SessionPeer implements Peer {
 
         @Override
         public void onResult(SendResult result) {
-            queuedBytes.addAndGet(-size);
-            if (!result.isOK()) {
-                closed.set(true);
-                queue.clear();
-                sending.set(false);
-                return;
-            }
-            if (!state.compareAndSet(0, 1)) {
-                drain();
+            try {
+                queuedBytes.addAndGet(-size);
+                if (!result.isOK()) {
+                    sending.set(false);
+                    sendFailed(result.getException() == null ? new IllegalStateException("send failed") : result.getException());
+                    return;
+                }
+                if (!backlogged()) {
+                    runDrained();
+                }
+                if (!state.compareAndSet(0, 1)) {
+                    drain();
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "send completion of " + id() + " failed", e);
             }
         }
 
@@ -169,31 +242,45 @@ final class SessionPeer implements Peer {
 
     @Override
     public void ping() {
-        if (closed.get() || !session.isOpen()) {
+        if (closed.get()) {
             return;
         }
-        try {
-            remote.sendPing(EMPTY.duplicate());
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "ping to " + id() + " failed", e);
-        }
+        queue.offer(PING);
+        scheduleFlush();
     }
 
+    /**
+     * Closes after what is already queued, so a client learns why (its last {@code rate_limited}
+     * before 1008); a client too slow to read its queue (1013) gets the close frame at once instead.
+     */
     @Override
     public void close(CloseCode code, String reason) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        queue.clear();
+        runDrained();
+        if (code == CloseCode.TOO_SLOW || failureHandled.get()) {
+            queue.clear();
+            closeSession(code, reason);
+        } else {
+            queue.offer(new Closing(code, reason));
+            scheduleFlush();
+        }
+        // A close frame to a client that stopped reading waits behind what it has not read: cut it.
+        try {
+            scheduler.schedule(() -> TyrusAccess.hardClose(session), closeGraceMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // The server is stopping: its sockets close with it.
+        }
+    }
+
+    private void closeSession(CloseCode code, String reason) {
         try {
             if (session.isOpen()) {
                 session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code.code()), reason));
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
             LOG.log(Level.FINE, "close of " + id() + " failed", e);
-        }
-        if (hardClose != null) {
-            scheduler.schedule(hardClose, closeGraceMillis, TimeUnit.MILLISECONDS);
         }
     }
 }

@@ -75,8 +75,12 @@ public final class Transport implements AutoCloseable {
      */
     public <C extends Connection> C open(Session session, Opener<C> opener) {
         session.setMaxIdleTimeout(0); // our heartbeat decides; the container's timer is reset by our own sends
-        Peer peer = new SessionPeer(session, limits.maxQueuedBytes(), scheduler, limits.closeGrace().toMillis());
+        session.setMaxTextMessageBufferSize(limits.maxMessageBytes());
+        session.setMaxBinaryMessageBufferSize(1024);
         Map<String, Object> properties = session.getUserProperties();
+        Handshake handshake = (Handshake) properties.get(Handshake.class.getName());
+        Peer peer = new SessionPeer(session, handshake == null ? Handshake.UNKNOWN_ADDRESS : handshake.remoteAddress(),
+                limits.maxQueuedBytes(), scheduler, limits.closeGrace().toMillis());
         Identity identity = null;
         try {
             if (properties.containsKey(SwitchboardConfigurator.ORIGIN_REFUSED)) {
@@ -88,12 +92,12 @@ public final class Transport implements AutoCloseable {
                 peer.close(CloseCode.TOO_SLOW, "too many handshakes: try again later");
                 return null;
             }
-            Handshake handshake = (Handshake) properties.get(Handshake.class.getName());
             identity = authenticator.authenticate(handshake);
             if (!admission.handshakeByUser(identity.user())) {
                 throw new Refusal(CloseCode.TOO_SLOW, "too many handshakes for this user: try again later");
             }
-            C connection = opener.open(peer, identity, handshake);
+            Identity proven = identity;
+            C connection = Outbox.call(() -> opener.open(peer, proven, handshake));
             expireAt(connection, identity.expires());
             return connection;
         } catch (Refusal refusal) {

@@ -6,6 +6,9 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
 
 /**
  * Boots Switchboard in a container (Payara, GlassFish). The container finds the endpoints by their
@@ -25,6 +28,19 @@ public final class SwitchboardListener implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         Switchboard switchboard = Switchboard.start(Settings.fromEnvironment(), Switchboard.Host.CONTAINER);
+        ServerContainer container = (ServerContainer) event.getServletContext().getAttribute(ServerContainer.class.getName());
+        if (container == null) {
+            throw new IllegalStateException("the container offers no WebSocket ServerContainer");
+        }
+        try {
+            // Registered here, each with this deployment's configurator: the endpoints carry no annotation to scan.
+            for (ServerEndpointConfig config : switchboard.endpointConfigs()) {
+                container.addEndpoint(config);
+            }
+        } catch (DeploymentException e) {
+            switchboard.close();
+            throw new IllegalStateException("Switchboard's endpoints failed to deploy", e);
+        }
         event.getServletContext().setAttribute(ATTRIBUTE, switchboard);
         shutdownHook = new Thread(() -> closeAndWait(switchboard), "switchboard-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);

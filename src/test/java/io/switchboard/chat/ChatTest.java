@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.FakePeer;
 import io.switchboard.Limits;
 import io.switchboard.Settings;
-import io.switchboard.channel.LogStore;
+import io.switchboard.channel.TestStores;
 import io.switchboard.identity.Handshake;
 import io.switchboard.identity.Identity;
 import io.switchboard.protocol.ClientMessage;
@@ -32,7 +32,7 @@ class ChatTest {
     private final Limits limits = Limits.from(Settings.of(Map.of("switchboard.retention", "3",
             "switchboard.maxConnectionsPerUser", "2", "switchboard.frameBurst", "1000")));
     private final Connections connections = new Connections(limits);
-    private final Chat chat = new Chat(LogStore.inMemory(limits.retention()), Codec.standard().server(), limits, connections);
+    private final Chat chat = new Chat(TestStores.memory(limits.retention()), Codec.standard().server(), limits, connections);
 
     private ChatConnection join(String room, String user, FakePeer peer) {
         return join(room, user, peer, Map.of());
@@ -148,7 +148,7 @@ class ChatTest {
     @Test
     void textIsCountedInCodePointsAndMustNotBeEmpty() {
         Limits short5 = Limits.from(Settings.of(Map.of("switchboard.maxTextLength", "5")));
-        Chat small = new Chat(LogStore.inMemory(10), Codec.standard().server(), short5, new Connections(short5));
+        Chat small = new Chat(TestStores.memory(10), Codec.standard().server(), short5, new Connections(short5));
         FakePeer alice = new FakePeer();
         ChatConnection connection = small.open(alice, new Identity("alice", "alice"), "lobby",
                 new Handshake(Map.of(), Map.of()));

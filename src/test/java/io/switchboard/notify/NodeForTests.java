@@ -2,7 +2,7 @@ package io.switchboard.notify;
 
 import io.switchboard.FakePeer;
 import io.switchboard.Limits;
-import io.switchboard.channel.LogStore;
+import io.switchboard.channel.Store;
 import io.switchboard.http.PublishKey;
 import io.switchboard.identity.Handshake;
 import io.switchboard.identity.Identity;
@@ -17,9 +17,9 @@ public final class NodeForTests {
     private final Notifications notifications;
     private final PublishApi api;
 
-    public NodeForTests(LogStore logs, Limits limits) {
-        this.notifications = new Notifications(logs, Codec.standard().server(), limits, new Connections(limits));
-        this.api = new PublishApi(notifications, new PublishKey("k"), Codec.standard(), limits);
+    public NodeForTests(Store store, Limits limits) {
+        this.notifications = new Notifications(store, Codec.standard().server(), limits, new Connections(limits));
+        this.api = new PublishApi(notifications, store.publishIds(), new PublishKey("k"), Codec.standard(), limits);
     }
 
     public void open(String user, FakePeer peer) {

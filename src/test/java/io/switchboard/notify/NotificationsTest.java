@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.FakePeer;
 import io.switchboard.Limits;
 import io.switchboard.Settings;
-import io.switchboard.channel.LogStore;
+import io.switchboard.channel.MemoryStore;
+import io.switchboard.channel.TestStores;
 import io.switchboard.http.ApiResponse;
 import io.switchboard.http.PublishKey;
 import io.switchboard.identity.Handshake;
@@ -31,9 +32,11 @@ class NotificationsTest {
 
     private final Limits limits = Limits.from(Settings.of(Map.of("switchboard.retention", "3",
             "switchboard.maxTopicsPerConnection", "2", "switchboard.frameBurst", "1000")));
-    private final Notifications notifications = new Notifications(LogStore.inMemory(limits.retention()),
-            Codec.standard().server(), limits, new Connections(limits));
-    private final PublishApi api = new PublishApi(notifications, new PublishKey("k"), Codec.standard(), limits);
+    private final MemoryStore store = TestStores.memory(limits.retention());
+    private final Notifications notifications = new Notifications(store, Codec.standard().server(), limits,
+            new Connections(limits));
+    private final PublishApi api = new PublishApi(notifications, store.publishIds(), new PublishKey("k"), Codec.standard(),
+            limits);
 
     private NotifyConnection open(String user, FakePeer peer) {
         return notifications.open(peer, new Identity(user, user), new Handshake(Map.of(), Map.of()));
@@ -200,7 +203,7 @@ class NotificationsTest {
     @Test
     void publishersOverTheirRateGet429() {
         Limits tight = Limits.from(Settings.of(Map.of("switchboard.publishesPerSecond", "0.001", "switchboard.publishBurst", "2")));
-        PublishApi limited = new PublishApi(notifications, new PublishKey("k"), Codec.standard(), tight);
+        PublishApi limited = new PublishApi(notifications, store.publishIds(), new PublishKey("k"), Codec.standard(), tight);
         byte[] body = "{\"user\":\"a\",\"title\":\"t\"}".getBytes(StandardCharsets.UTF_8);
         assertEquals(202, limited.post("Bearer k", "application/json", body).status());
         assertEquals(202, limited.post("Bearer k", "application/json", body).status());

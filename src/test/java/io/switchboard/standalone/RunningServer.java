@@ -2,6 +2,7 @@ package io.switchboard.standalone;
 
 import io.switchboard.Settings;
 import io.switchboard.Switchboard;
+import io.switchboard.channel.Store;
 import io.switchboard.WsRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,13 +29,17 @@ public final class RunningServer implements AutoCloseable, BeforeAllCallback, Af
     private volatile int port;
 
     private RunningServer(Map<String, String> settings) {
+        this(settings, null);
+    }
+
+    private RunningServer(Map<String, String> settings, Store store) {
         Map<String, String> all = new HashMap<>(Map.of(
                 "switchboard.host", "127.0.0.1",
                 "switchboard.port", "0",
                 "switchboard.auth", "dev",
                 "switchboard.publishKey", KEY));
         all.putAll(settings);
-        this.server = new StandaloneServer(Settings.of(all));
+        this.server = new StandaloneServer(Settings.of(all), store);
     }
 
     private RunningServer started() {
@@ -53,6 +58,11 @@ public final class RunningServer implements AutoCloseable, BeforeAllCallback, Af
     /** With some settings overridden, such as {@code switchboard.retention}. */
     public static RunningServer start(Map<String, String> settings) {
         return new RunningServer(settings).started();
+    }
+
+    /** On {@code store}, shared with other servers in this JVM as a clustered store would be. */
+    public static RunningServer start(Map<String, String> settings, Store store) {
+        return new RunningServer(settings, store).started();
     }
 
     /** A server that a test class registers as an extension: started before its tests, stopped after. */

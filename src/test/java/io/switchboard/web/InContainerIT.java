@@ -3,7 +3,6 @@ package io.switchboard.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.Switchboard;
@@ -12,7 +11,6 @@ import io.switchboard.http.ApiResponse;
 import io.switchboard.protocol.ServerMessage.Ack;
 import io.switchboard.protocol.ServerMessage.Notification;
 import io.switchboard.protocol.ServerMessage.Welcome;
-import io.switchboard.transport.SwitchboardConfigurator;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.server.ServerContainer;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +64,6 @@ class InContainerIT {
     @Test
     void theConfiguratorHandsEndpointsTheServicesTheHttpApiUses() {
         Switchboard root = SwitchboardListener.of(context);
-        assertSame(root, SwitchboardConfigurator.wiring(), "one composition root for endpoints and servlets");
 
         // What a WebSocket said is what the HTTP API's history reads ...
         try (WsRecorder judy = WsRecorder.open(ws("chat/shared-room?user=judy"))) {

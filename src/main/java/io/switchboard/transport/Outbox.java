@@ -1,0 +1,61 @@
+package io.switchboard.transport;
+
+import java.util.ArrayList;
+import java.util.function.Supplier;
+
+/**
+ * The one place frames leave: peers offered frames while a handler (or a store's callback) runs are
+ * flushed when it returns, after every lock it took is released. Feature code only offers; it never
+ * flushes and never writes a socket under a lock.
+ *
+ * <p>Outside a scope an offer flushes at once: such callers hold no lock of ours.
+ */
+public final class Outbox {
+
+    private static final ThreadLocal<Outbox> CURRENT = new ThreadLocal<>();
+
+    /** Peers with frames offered in this scope; guarded by being thread-confined. */
+    private final ArrayList<Peer> dirty = new ArrayList<>();
+
+    private Outbox() {
+    }
+
+    /** Runs {@code work}, then flushes every peer it offered frames to. Nested scopes flush with the outermost. */
+    public static void run(Runnable work) {
+        call(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    public static <T> T call(Supplier<T> work) {
+        if (CURRENT.get() != null) {
+            return work.get();
+        }
+        Outbox outbox = new Outbox();
+        CURRENT.set(outbox);
+        try {
+            return work.get();
+        } finally {
+            CURRENT.remove();
+            outbox.flushAll();
+        }
+    }
+
+    /** A peer took a frame and needs a flush: now, or when the current scope ends. For {@link Peer} implementations. */
+    public static void needsFlush(Peer peer) {
+        Outbox outbox = CURRENT.get();
+        if (outbox == null) {
+            peer.flush();
+        } else {
+            outbox.dirty.add(peer);
+        }
+    }
+
+    private void flushAll() {
+        // Index loop: a flush may run callbacks that offer more (they open their own scope).
+        for (int i = 0; i < dirty.size(); i++) {
+            dirty.get(i).flush();
+        }
+    }
+}

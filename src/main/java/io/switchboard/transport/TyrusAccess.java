@@ -1,0 +1,119 @@
+package io.switchboard.transport;
+
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.HandshakeRequest;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Every reach into Tyrus internals, in one place, by reflection so the WAR needs no Tyrus class:
+ * what the standard API cannot do (a handshake status, the client's address, cutting a connection).
+ * Each path names the Tyrus 2.1 member it relies on; {@code TyrusAccessStandaloneTest} fails when an
+ * upgrade breaks one. Where a member is missing (another container) each call degrades as documented.
+ */
+public final class TyrusAccess {
+
+    private static final Logger LOG = Logger.getLogger(TyrusAccess.class.getName());
+
+    /** {@code TyrusRemoteEndpoint.webSocket} → {@code TyrusWebSocket.protocolHandler} → {@code ProtocolHandler.writer}. */
+    static final List<String> WRITER_PATH = List.of("webSocket", "protocolHandler", "writer");
+    /** Grizzly's writer ({@code org.glassfish.tyrus.container.grizzly.client.GrizzlyWriter}) holds its {@code connection}. */
+    static final String GRIZZLY_CONNECTION = "connection";
+
+    private TyrusAccess() {
+    }
+
+    /**
+     * The client's IP address from Tyrus's request ({@code RequestContext.getRemoteAddr()}); the
+     * standard API does not tell it. Null where the container does not.
+     */
+    public static String remoteAddress(HandshakeRequest request) {
+        try {
+            Method getRemoteAddr = request.getClass().getMethod("getRemoteAddr");
+            Object address = getRemoteAddr.invoke(request);
+            return address instanceof String text ? text : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "container does not tell the remote address", e);
+            return null;
+        }
+    }
+
+    /**
+     * Fails a handshake with an HTTP status ({@code TyrusUpgradeResponse.setStatus}); the standard API
+     * cannot, and then opens no WebSocket. False where the container has no such method.
+     */
+    public static boolean refuse(HandshakeResponse response, int status, String reason) {
+        try {
+            response.getClass().getMethod("setStatus", int.class).invoke(response, status);
+            // The handshake already filled in a 101's reason and Upgrade headers; without a length, an
+            // HTTP client waits for a body that never comes. Answer a plain, empty refusal instead.
+            response.getClass().getMethod("setReasonPhrase", String.class).invoke(response, reason);
+            response.getHeaders().clear();
+            response.getHeaders().put("Content-Length", List.of("0"));
+            response.getHeaders().put("Connection", List.of("close"));
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "container cannot refuse a handshake with a status", e);
+            return false;
+        }
+    }
+
+    /**
+     * Drops the TCP connection under {@code session} at once, without a close handshake: for a client
+     * that stopped reading, whose close frame would wait behind unread data for ever. Standalone
+     * (Grizzly) only; true when it did. In a container the socket is the container's to close.
+     */
+    public static boolean hardClose(Session session) {
+        Object connection = grizzlyConnection(session);
+        if (connection == null) {
+            return false;
+        }
+        try {
+            connection.getClass().getMethod("terminateSilently").invoke(connection);
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "cannot cut the connection of " + session.getId(), e);
+            return false;
+        }
+    }
+
+    /** The Grizzly connection under a standalone session, or null (a container's session, or Tyrus changed). */
+    static Object grizzlyConnection(Session session) {
+        Object writer = writer(session);
+        return writer == null ? null : field(writer, GRIZZLY_CONNECTION);
+    }
+
+    /** Tyrus's {@code Writer} of the session's connection, or null. */
+    static Object writer(Session session) {
+        Object current;
+        try {
+            current = session.getAsyncRemote();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        for (String name : WRITER_PATH) {
+            current = current == null ? null : field(current, name);
+        }
+        return current;
+    }
+
+    private static Object field(Object target, String name) {
+        for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
+            try {
+                Field field = type.getDeclaredField(name);
+                field.setAccessible(true);
+                return field.get(target);
+            } catch (NoSuchFieldException e) {
+                // Declared higher up, perhaps.
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.log(Level.FINE, "cannot read " + name + " of " + type.getName(), e);
+                return null;
+            }
+        }
+        return null;
+    }
+}

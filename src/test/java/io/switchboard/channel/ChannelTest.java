@@ -1,0 +1,295 @@
+package io.switchboard.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.protocol.CloseCode;
+import io.switchboard.transport.Frame;
+import io.switchboard.transport.Member;
+import io.switchboard.transport.Outbox;
+import io.switchboard.transport.Peer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/** Recovery, catch-up and ordering in one channel, with a recording member and the memory store. */
+class ChannelTest {
+
+    private static final int RETENTION = 100;
+
+    private final MemoryStore store = TestStores.memory(RETENTION);
+    /** Another node's handle on the same log, to append "remotely". */
+    private final NumberedLog<Long> writer = store.logs().open("room:r", LongItems.INSTANCE);
+    private final List<Channel.Snapshot<Long>> welcomes = new ArrayList<>();
+    private final Function<Channel.Snapshot<Long>, Frame> welcome = snapshot -> {
+        welcomes.add(snapshot);
+        return Frame.of("welcome");
+    };
+
+    private Channel<Long> channel(int budget) {
+        return new Channel<>("room:r", store.logs().open("room:r", LongItems.INSTANCE), LongItems.INSTANCE, RETENTION, budget);
+    }
+
+    private void append(int count) {
+        for (int i = 0; i < count; i++) {
+            writer.append(0L, null).join();
+        }
+    }
+
+    private static List<Long> seqs(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().toList();
+    }
+
+    /** Every item the member has: those in its welcome, then the frames after it. */
+    private List<Long> received(Recorder member) {
+        List<Long> all = new ArrayList<>(welcomes.get(welcomes.size() - 1).items());
+        all.addAll(member.items());
+        return all;
+    }
+
+    @Test
+    void withoutSinceTheWelcomeCarriesTheLatestFifty() {
+        append(70);
+        Channel<Long> channel = channel(1 << 20);
+        Recorder member = new Recorder("a");
+        channel.join(member, null, null, () -> { }, welcome).join();
+        Channel.Snapshot<Long> snapshot = welcomes.get(0);
+        assertNull(snapshot.recovered());
+        assertEquals(seqs(21, 70), snapshot.items());
+        assertEquals(70, snapshot.seq());
+    }
+
+    @Test
+    void sinceWithinRetentionRecoversEverythingAfterIt() {
+        append(120);
+        Channel<Long> channel = channel(1 << 20);
+        String epoch = channel.position().join().epoch();
+        channel.join(new Recorder("a"), 20L, epoch, () -> { }, welcome).join();
+        assertEquals(Boolean.TRUE, welcomes.get(0).recovered());
+        assertEquals(seqs(21, 120), welcomes.get(0).items(), "since = L - R is still fully retained");
+    }
+
+    @Test
+    void sinceBeyondRetentionOrAnotherEpochIsNotRecovered() {
+        append(120);
+        Channel<Long> channel = channel(1 << 20);
+        String epoch = channel.position().join().epoch();
+        channel.join(new Recorder("a"), 19L, epoch, () -> { }, welcome).join();
+        channel.join(new Recorder("b"), 100L, "other", () -> { }, welcome).join();
+        channel.join(new Recorder("c"), 121L, epoch, () -> { }, welcome).join();
+        channel.join(new Recorder("d"), -1L, epoch, () -> { }, welcome).join();
+        for (Channel.Snapshot<Long> snapshot : welcomes) {
+            assertEquals(Boolean.FALSE, snapshot.recovered());
+            assertEquals(seqs(71, 120), snapshot.items());
+        }
+    }
+
+    @Test
+    void aLargeRecoveryIsSentInPiecesWithinTheBudgetAndNothingIsMissing() {
+        append(100);
+        Channel<Long> channel = channel(20); // about ten one- to three-digit items a piece
+        String epoch = channel.position().join().epoch();
+        Recorder member = new Recorder("a");
+        channel.join(member, 0L, epoch, () -> { }, welcome).join();
+        Channel.Snapshot<Long> snapshot = welcomes.get(0);
+        assertEquals(Boolean.TRUE, snapshot.recovered());
+        assertTrue(snapshot.items().size() < 20, "the welcome stays within the budget: " + snapshot.items().size());
+        assertEquals(seqs(1, 100), received(member), "the rest follows as frames, in order");
+    }
+
+    @Test
+    void aSlowJoinerCatchesUpAsItsQueueDrainsAndMeetsTheLiveStreamWithoutGapOrDuplicate() {
+        append(60);
+        Channel<Long> channel = channel(20);
+        String epoch = channel.position().join().epoch();
+        Recorder member = new Recorder("a");
+        member.backlogged = true;
+        channel.join(member, 0L, epoch, () -> { }, welcome).join();
+        int before = received(member).size();
+        assertTrue(before < 60, "a backlogged joiner gets no more than its welcome");
+        append(30); // live traffic while it catches up
+        member.drain();
+        append(5);
+        assertEquals(seqs(1, 95), received(member));
+        assertEquals(null, member.closedWith);
+    }
+
+    @Test
+    void aJoinerWhoseMissedItemsLeaveRetentionWhileItCatchesUpIsToldToReconnect() {
+        append(60);
+        Channel<Long> channel = channel(20);
+        String epoch = channel.position().join().epoch();
+        Recorder member = new Recorder("a");
+        member.backlogged = true;
+        channel.join(member, 0L, epoch, () -> { }, welcome).join();
+        append(RETENTION); // what it has not read yet leaves the log
+        member.drain();
+        assertEquals(CloseCode.RECONNECT, member.closedWith, "it cannot have everything: it recovers afresh");
+        assertTrue(channel.isIdle());
+    }
+
+    @Test
+    void itemsAnnouncedOutOfOrderAreDeliveredInOrderAndAGapIsReadFromTheLog() throws Exception {
+        Channel<Long> alone = new Channel<>("room:q", new Silent<>(store.logs().open("room:q", LongItems.INSTANCE)),
+                LongItems.INSTANCE, RETENTION, 1 << 20);
+        Recorder listener = new Recorder("b");
+        alone.join(listener, null, null, () -> { }, welcome).join();
+        NumberedLog<Long> other = store.logs().open("room:q", LongItems.INSTANCE);
+        for (int i = 0; i < 5; i++) {
+            other.append(0L, null).join();
+        }
+        alone.appended(3L);
+        alone.appended(2L);
+        alone.appended(5L);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (listener.items().size() < 5 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(seqs(1, 5), listener.items());
+        assertEquals(0, alone.early());
+    }
+
+    @Test
+    void aLogThatStartsOverClosesItsMembersSoTheyRecoverAfresh() {
+        Channel<Long> channel = channel(1 << 20);
+        Recorder member = new Recorder("a");
+        channel.join(member, null, null, () -> { }, welcome).join();
+        channel.reset(new Position("new-epoch", 0));
+        assertEquals(CloseCode.RECONNECT, member.closedWith);
+        assertEquals("new-epoch", channel.position().join().epoch());
+    }
+
+    @Test
+    void aMemberClosedBeforeItsJoinRunsIsNeverAdded() {
+        Channel<Long> channel = channel(1 << 20);
+        Recorder member = new Recorder("a");
+        member.closedWith = CloseCode.NORMAL;
+        channel.join(member, null, null, () -> { }, welcome).join();
+        assertTrue(channel.isIdle());
+    }
+
+    /** A log handle that announces nothing: what arrives comes through {@link Channel#appended} by hand. */
+    private static final class Silent<T> implements NumberedLog<T> {
+        private final NumberedLog<T> log;
+
+        Silent(NumberedLog<T> log) {
+            this.log = log;
+        }
+
+        @Override
+        public CompletableFuture<Position> position() {
+            return log.position();
+        }
+
+        @Override
+        public CompletableFuture<Appended<T>> append(T draft, String key) {
+            return log.append(draft, key);
+        }
+
+        @Override
+        public CompletableFuture<List<T>> read(long from, int max) {
+            return log.read(from, max);
+        }
+
+        @Override
+        public void listen(Listener<T> listener) {
+        }
+
+        @Override
+        public void close() {
+            log.close();
+        }
+    }
+
+    /** A member whose peer records the frames it flushes; items are the frames that are numbers. */
+    private static final class Recorder implements Member, Peer {
+        private final String user;
+        private final List<String> frames = new ArrayList<>();
+        private final List<String> queued = new ArrayList<>();
+        volatile boolean backlogged;
+        private Runnable drained;
+        volatile CloseCode closedWith;
+
+        Recorder(String user) {
+            this.user = user;
+        }
+
+        synchronized List<Long> items() {
+            return frames.stream().filter(f -> f.matches("\\d+")).map(Long::parseLong).toList();
+        }
+
+        void drain() {
+            Runnable action;
+            synchronized (this) {
+                backlogged = false;
+                action = drained;
+                drained = null;
+            }
+            if (action != null) {
+                Outbox.run(action);
+            }
+        }
+
+        @Override
+        public Peer peer() {
+            return this;
+        }
+
+        @Override
+        public String user() {
+            return user;
+        }
+
+        @Override
+        public void close(CloseCode code, String reason) {
+            closedWith = code;
+        }
+
+        @Override
+        public boolean isClosed() {
+            return closedWith != null;
+        }
+
+        @Override
+        public String id() {
+            return user;
+        }
+
+        @Override
+        public boolean offer(Frame frame) {
+            synchronized (this) {
+                queued.add(frame.text());
+            }
+            Outbox.needsFlush(this);
+            return true;
+        }
+
+        @Override
+        public synchronized void flush() {
+            frames.addAll(queued);
+            queued.clear();
+        }
+
+        @Override
+        public boolean backlogged() {
+            return backlogged;
+        }
+
+        @Override
+        public synchronized void whenDrained(Runnable action) {
+            drained = action;
+        }
+
+        @Override
+        public void onFailure(Failure action) {
+        }
+
+        @Override
+        public void ping() {
+        }
+    }
+}
