@@ -1,6 +1,8 @@
 package io.switchboard.store;
 
+import io.switchboard.Limits;
 import io.switchboard.Settings;
+import io.switchboard.channel.MemoryPresence;
 import io.switchboard.channel.MemoryStore;
 import io.switchboard.channel.Store;
 import java.io.IOException;
@@ -39,7 +41,9 @@ public final class Stores {
         Optional<String> url = settings.get("switchboard.store.url");
         String kind = settings.get("switchboard.store", container ? "container" : "embedded").toLowerCase(Locale.ROOT);
         if (url.isEmpty() && kind.equals("memory")) {
-            return new MemoryStore(settings);
+            Limits limits = Limits.from(settings);
+            return new MemoryStore(limits.retention(), limits.maxChannels(), limits.memoryBudgetBytes(),
+                    limits.maxPublishIds());
         }
         Database database;
         if (url.isPresent()) {
@@ -58,7 +62,7 @@ public final class Stores {
     static JdbcStore start(Database database, Settings settings) {
         StoreConfig config = StoreConfig.from(settings, database.dialect() == Database.Dialect.POSTGRESQL ? 2 : 1);
         try {
-            return JdbcStore.start(database, config, new LocalPresence(), Stores.class.getClassLoader());
+            return JdbcStore.start(database, config, new MemoryPresence(), Stores.class.getClassLoader());
         } catch (RuntimeException e) {
             database.close();
             throw new IllegalStateException(setting(database) + ": the schema of " + database.where()

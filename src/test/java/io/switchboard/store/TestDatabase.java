@@ -89,7 +89,7 @@ final class TestDatabase implements AutoCloseable {
                 : Stores.pooled(url(), settings, null, "switchboard.store.url");
         StoreConfig config = tune.apply(StoreConfig.from(settings, kind == Kind.H2 ? 1 : 2)
                 .withCleaning(java.time.Duration.ofHours(1), java.time.Duration.ofDays(1), 1000));
-        return JdbcStore.start(database, config, new LocalPresence(), getClass().getClassLoader());
+        return JdbcStore.start(database, config, new io.switchboard.channel.MemoryPresence(), getClass().getClassLoader());
     }
 
     JdbcStore open() {
