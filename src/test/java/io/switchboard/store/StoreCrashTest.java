@@ -7,24 +7,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.switchboard.channel.NumberedLog;
 import io.switchboard.channel.Position;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,87 +27,6 @@ class StoreCrashTest {
 
     @TempDir
     Path tmp;
-
-    /** The class path of this test run, for the child JVM (surefire and the console launcher alike). */
-    static String classPath() {
-        Set<String> entries = new LinkedHashSet<>();
-        for (ClassLoader l = StoreCrashTest.class.getClassLoader(); l != null; l = l.getParent()) {
-            if (l instanceof URLClassLoader u) {
-                for (URL url : u.getURLs()) {
-                    try {
-                        entries.add(Paths.get(url.toURI()).toString());
-                    } catch (URISyntaxException | IllegalArgumentException e) {
-                        // Not a file: the child cannot use it anyway.
-                    }
-                }
-            }
-        }
-        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            entries.add(e);
-        }
-        return String.join(File.pathSeparator, entries);
-    }
-
-    /** A child JVM running {@link CrashChild} on {@code settings}; its output lines in a queue. */
-    static final class Child implements AutoCloseable {
-        final Process process;
-        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-        Child(Map<String, String> settings) throws Exception {
-            List<String> command = new ArrayList<>();
-            command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-Xmx256m");
-            command.add("-Djava.util.logging.config.file=/dev/null");
-            settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
-            command.add("-cp");
-            command.add(classPath());
-            command.add(CrashChild.class.getName());
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        lines.add(line);
-                    }
-                } catch (Exception ignored) {
-                    // The process died: that is the point.
-                }
-                lines.add("EOF");
-            });
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        String await(String prefix) throws InterruptedException {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            List<String> seen = new ArrayList<>();
-            while (System.nanoTime() < end) {
-                String line = lines.poll(1, TimeUnit.SECONDS);
-                if (line == null) {
-                    continue;
-                }
-                if (line.startsWith(prefix)) {
-                    return line;
-                }
-                seen.add(line);
-                if (line.equals("EOF")) {
-                    break;
-                }
-            }
-            throw new AssertionError("the child never printed " + prefix + ": " + String.join("\n", seen));
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly(); // SIGKILL on Linux
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the child died");
-        }
-
-        @Override
-        public void close() {
-            process.destroyForcibly();
-        }
-    }
 
     static Map<String, String> childSettings(TestDatabase db) {
         Map<String, String> s = new HashMap<>();
@@ -143,7 +49,7 @@ class StoreCrashTest {
             Map<Long, String> acked = new HashMap<>();
             long mark = 0;
             Map<String, Long> ids = new HashMap<>();
-            try (Child child = new Child(childSettings(db))) {
+            try (ChildJvm child = new ChildJvm(CrashChild.class, childSettings(db))) {
                 epoch = child.await("EPOCH ").substring(6);
                 child.await("READY");
                 while (acked.size() < 400) {
@@ -209,7 +115,7 @@ class StoreCrashTest {
     @Test
     void aSecondProcessOnTheSameEmbeddedPathStopsWithOneLineNamingThePath() throws Exception {
         try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2, tmp);
-                Child child = new Child(childSettings(db))) {
+                ChildJvm child = new ChildJvm(CrashChild.class, childSettings(db))) {
             child.await("READY");
             IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                     () -> Stores.from(db.settings(Map.of()), false));
