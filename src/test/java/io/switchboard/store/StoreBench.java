@@ -154,6 +154,8 @@ public final class StoreBench {
                         r[i].perSecond(), r[i].p50(), r[i].p99(), r[i].halfRate(), r[i].halfP50(), r[i].halfP99(), r[i].commits());
             }
         }
+        // The clients' HTTP executors are not daemons.
+        System.exit(0);
     }
 
     static Result run(String kind, int rooms, int sendersPerRoom) throws Exception {
