@@ -134,9 +134,13 @@ public final class PublishApi {
                     ids.abandon(draft.id());
                     throw error instanceof CompletionException c ? c : new CompletionException(error);
                 }
+                return done;
+            }).thenCompose(done -> {
                 String answer = codec.json(new Accepted(draft.id(), done.item().seq(), done.delivered()));
-                ids.complete(draft.id(), answer);
-                return ApiResponse.of(done.duplicate() ? 200 : 202, answer);
+                // Answered once the answer is kept too (section 8): a retry after a crash finds it. If
+                // only that write failed, the item is stored all the same: still 202.
+                return ids.complete(draft.id(), answer)
+                        .handle((kept, failed) -> ApiResponse.of(done.duplicate() ? 200 : 202, answer));
             });
         });
     }
