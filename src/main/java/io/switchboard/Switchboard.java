@@ -1,6 +1,5 @@
 package io.switchboard;
 
-import io.switchboard.channel.MemoryStore;
 import io.switchboard.channel.Store;
 import io.switchboard.chat.Chat;
 import io.switchboard.chat.ChatEndpoint;
@@ -15,6 +14,7 @@ import io.switchboard.notify.NotificationEndpoint;
 import io.switchboard.notify.Notifications;
 import io.switchboard.notify.PublishApi;
 import io.switchboard.protocol.Codec;
+import io.switchboard.store.Stores;
 import io.switchboard.transport.Admission;
 import io.switchboard.transport.SwitchboardConfigurator;
 import io.switchboard.transport.Transport;
@@ -70,7 +70,7 @@ public final class Switchboard implements AutoCloseable {
         PublishKey key = new PublishKey(publishKey);
         this.admission = Admission.from(settings);
         this.transport = new Transport(limits, authenticator(auth, settings), admission);
-        this.store = store == null ? memoryStore(limits) : store;
+        this.store = store == null ? Stores.from(settings, host == Host.CONTAINER) : store;
         this.chat = new Chat(this.store, codec.server(), limits, transport.connections());
         this.notifications = new Notifications(this.store, codec.server(), limits, transport.connections());
         this.publishApi = new PublishApi(notifications, this.store.publishIds(), key, codec, limits);
@@ -83,15 +83,11 @@ public final class Switchboard implements AutoCloseable {
         return start(settings, host, null);
     }
 
-    /** Builds the services on {@code store} (null: the memory store), as tests running several nodes do. */
+    /** Builds the services on {@code store} (null: the one the settings name), as tests running several nodes do. */
     public static Switchboard start(Settings settings, Host host, Store store) {
         Switchboard switchboard = new Switchboard(settings, host, store);
         LOG.info(() -> "Switchboard started: auth=" + switchboard.auth + ", store=" + switchboard.store.kind());
         return switchboard;
-    }
-
-    private static Store memoryStore(Limits limits) {
-        return new MemoryStore(limits.retention(), limits.maxChannels(), limits.memoryBudgetBytes(), limits.maxPublishIds());
     }
 
     /** The endpoints to register with this server's container, each with this server's configurator. */

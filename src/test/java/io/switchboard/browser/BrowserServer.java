@@ -45,6 +45,7 @@ final class BrowserServer implements AutoCloseable {
                 "switchboard.host", "127.0.0.1",
                 "switchboard.port", Integer.toString(requestedPort),
                 "switchboard.auth", "dev",
+                "switchboard.store", "memory",
                 "switchboard.publishKey", PUBLISH_KEY)));
         port = server.start();
     }

@@ -134,6 +134,7 @@ class ColdStartStandaloneTest {
         builder.environment().put("SWITCHBOARD_PORT", "0");
         builder.environment().put("SWITCHBOARD_HOST", "127.0.0.1");
         builder.environment().put("SWITCHBOARD_AUTH", "dev");
+        builder.environment().put("SWITCHBOARD_STORE", "memory");
         builder.redirectErrorStream(true);
         return builder.start();
     }

@@ -37,6 +37,7 @@ public final class RunningServer implements AutoCloseable, BeforeAllCallback, Af
                 "switchboard.host", "127.0.0.1",
                 "switchboard.port", "0",
                 "switchboard.auth", "dev",
+                "switchboard.store", "memory",
                 "switchboard.publishKey", KEY));
         all.putAll(settings);
         this.server = new StandaloneServer(Settings.of(all), store);
