@@ -49,7 +49,7 @@ public final class RoomMessagesApi {
         try {
             page = chat.page(room, beforeSeq, pageSize).join();
         } catch (RuntimeException e) {
-            return ApiResponse.error(503, "unavailable", "history is not available now: retry", codec::json);
+            return ApiResponse.unavailable("history is not available now: retry", codec::json);
         }
         return ApiResponse.of(200, codec.json(new Body(page.items(), page.more())));
     }

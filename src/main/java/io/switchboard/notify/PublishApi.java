@@ -111,7 +111,7 @@ public final class PublishApi {
             return answer(draft, user, topic).join();
         } catch (RuntimeException e) {
             if (Failures.isUnavailable(e)) {
-                return ApiResponse.error(503, "unavailable", "not stored now: retry with the same id", codec::json);
+                return ApiResponse.unavailable("not stored now: retry with the same id", codec::json);
             }
             throw e;
         }

@@ -183,6 +183,9 @@ final class HttpRoutes extends HttpHandler {
 
     private static void write(ApiResponse answer, Response response) throws IOException {
         response.setStatus(answer.status());
+        if (answer.retryAfterSeconds() > 0) {
+            response.setHeader("Retry-After", Integer.toString(answer.retryAfterSeconds()));
+        }
         if (!answer.json().isEmpty()) {
             byte[] body = answer.json().getBytes(StandardCharsets.UTF_8);
             response.setContentType("application/json");

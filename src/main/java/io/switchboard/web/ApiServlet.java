@@ -16,6 +16,9 @@ abstract class ApiServlet extends HttpServlet {
 
     static void write(ApiResponse answer, HttpServletResponse response) throws IOException {
         response.setStatus(answer.status());
+        if (answer.retryAfterSeconds() > 0) {
+            response.setHeader("Retry-After", Integer.toString(answer.retryAfterSeconds()));
+        }
         if (!answer.json().isEmpty()) {
             response.setContentType("application/json");
             response.setCharacterEncoding("UTF-8");
