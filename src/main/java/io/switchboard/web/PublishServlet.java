@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.function.Supplier;
 
 /**
  * {@code POST /api/notifications}; the logic is in {@link PublishApi}. The headers are judged before
@@ -124,7 +125,7 @@ public final class PublishServlet extends ApiServlet {
         public void onStartAsync(AsyncEvent event) {
         }
 
-        private void finish(java.util.function.Supplier<ApiResponse> answer) {
+        private void finish(Supplier<ApiResponse> answer) {
             if (!done.compareAndSet(false, true)) {
                 return;
             }
