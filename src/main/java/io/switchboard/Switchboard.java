@@ -105,8 +105,7 @@ public final class Switchboard implements AutoCloseable {
                 Access.patterns(settings.get("switchboard.defaultTopics", "*")));
         return switch (auth) {
             case "dev" -> new GuestAuthenticator(defaults);
-            case "jwt" -> JwtAuthenticator.of(settings.get("switchboard.jwt.secret").orElse(null),
-                    settings.get("switchboard.jwt.publicKey").orElse(null), defaults);
+            case "jwt" -> JwtAuthenticator.from(settings, defaults);
             default -> throw new IllegalArgumentException("switchboard.auth must be 'jwt' or 'dev', not '" + auth + "'");
         };
     }

@@ -11,15 +11,16 @@ import io.switchboard.notify.PublishApi;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.glassfish.grizzly.ReadHandler;
 import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.io.NIOInputStream;
 import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
-import org.glassfish.grizzly.http.server.io.ReadHandler;
 
 /**
  * The HTTP side of the standalone server: the API and health, then the WAR's static files.
@@ -117,11 +118,11 @@ final class HttpRoutes extends HttpHandler {
         private final NIOInputStream in;
         private final BoundedBody body;
         private final Response response;
-        private final java.util.function.Function<byte[], ApiResponse> answer;
+        private final Function<byte[], ApiResponse> answer;
         private final byte[] chunk = new byte[8192];
         private final AtomicBoolean done = new AtomicBoolean();
 
-        BodyReader(NIOInputStream in, BoundedBody body, Response response, java.util.function.Function<byte[], ApiResponse> answer) {
+        BodyReader(NIOInputStream in, BoundedBody body, Response response, Function<byte[], ApiResponse> answer) {
             this.in = in;
             this.body = body;
             this.response = response;

@@ -57,13 +57,15 @@ public final class StandaloneServer {
         NetworkListener listener = new NetworkListener("switchboard", host, requestedPort);
         // Grizzly's default runs handlers on the selector thread; a slow endpoint would stall all I/O.
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        // Each read's worker task carries when the selector saw it: rate limits count frames by arrival.
+        ArrivalStamping.install(listener);
         // Grizzly would cut idle connections at 30 s, WebSockets included; our heartbeat decides.
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         // With that timeout off, nothing else bounds a request that never completes (slowloris).
         RequestDeadline requestDeadline = new RequestDeadline(settings.getLong("switchboard.requestTimeoutMs", 10_000));
         listener.registerAddOn(requestDeadline);
         // Frame-header checks Tyrus leaves out (masking, minimal lengths, oversized frames).
-        listener.registerAddOn(new FrameGuard(started.limits().maxMessageBytes()));
+        listener.registerAddOn(new FrameGuard(started.limits().maxMessageBytes(), started.limits().closeGrace()));
         listener.registerAddOn(tyrusAddOn(websockets));
         HttpServer server = new HttpServer();
         server.addListener(listener);

@@ -5,6 +5,7 @@ import io.switchboard.protocol.ClientMessage;
 import io.switchboard.protocol.CloseCode;
 import io.switchboard.protocol.FrameRejected;
 import io.switchboard.protocol.Refusal;
+import io.switchboard.protocol.Utf16;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.Decoder;
 import jakarta.websocket.EndpointConfig;
@@ -46,20 +47,9 @@ public final class FrameDecoder implements Decoder.Text<ClientMessage> {
         }
     }
 
-    /** Counts UTF-8 bytes without encoding a copy; a UTF-16 unit is at most 3 bytes, so most frames pass at once. */
+    /** Counts UTF-8 bytes without encoding a copy. */
     private boolean tooBig(String text) {
-        if ((long) text.length() * 3 <= maxMessageBytes) {
-            return false;
-        }
-        long bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
-            if (bytes > maxMessageBytes) {
-                return true;
-            }
-        }
-        return false;
+        return Utf16.utf8LongerThan(text, maxMessageBytes);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -129,7 +130,7 @@ public final class SecurityLog {
             this.windowStart = nanos.getAsLong();
         }
 
-        void event(String kind, String address, java.util.function.Supplier<String> line) {
+        void event(String kind, String address, Supplier<String> line) {
             List<String> lines = new ArrayList<>(3);
             synchronized (this) {
                 long now = nanos.getAsLong();

@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -124,7 +125,7 @@ public final class PublishServlet extends ApiServlet {
         public void onStartAsync(AsyncEvent event) {
         }
 
-        private void finish(java.util.function.Supplier<ApiResponse> answer) {
+        private void finish(Supplier<ApiResponse> answer) {
             if (!done.compareAndSet(false, true)) {
                 return;
             }

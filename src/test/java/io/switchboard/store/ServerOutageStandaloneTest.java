@@ -38,12 +38,12 @@ class ServerOutageStandaloneTest {
             try {
                 PostgresOutageTest.run("pg_ctlcluster", cluster[0], cluster[1], "stop", "-m", "fast");
                 stopped = true;
-                PostgresOutageTest.await("the store seen unreachable", 15, () -> !store.reachable());
 
                 alice.send("{\"type\":\"say\",\"text\":\"during\",\"ref\":\"d\"}");
                 Error refused = alice.await(Error.class);
                 assertEquals("unavailable", refused.code());
                 assertEquals("d", refused.ref());
+                PostgresOutageTest.await("the store seen unreachable", 15, () -> !store.reachable());
 
                 HttpResponse<String> publish = server.publish("{\"user\":\"alice\",\"title\":\"t\",\"id\":\"p1\"}");
                 assertEquals(503, publish.statusCode());
