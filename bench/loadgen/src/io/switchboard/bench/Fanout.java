@@ -60,24 +60,19 @@ final class Fanout extends Workload {
                 say(System.nanoTime());
             }
         };
-        long cpu0 = 0;
-        long scpu0 = 0;
         runFor(warmup * 1000L, fill);
         long d0 = deliveries;
         long t0 = System.nanoTime();
-        cpu0 = Probe.cpuTicks("self");
-        if (o.pid > 0) {
-            scpu0 = Probe.cpuTicks(Long.toString(o.pid));
-        }
+        Probe.Phase phase = new Probe.Phase(o);
+        Probe.jfrStart(o);
         runFor(tput * 1000L, fill);
         long t1 = System.nanoTime();
         long d1 = deliveries;
         double secs = (t1 - t0) / 1e9;
         result("deliveries_per_s", (d1 - d0) / secs);
-        result("tput_gen_cpu_pct", 100 * (Probe.cpuTicks("self") - cpu0) / Probe.TICKS_PER_SECOND / secs);
-        if (o.pid > 0) {
-            result("tput_server_cpu_pct", 100 * (Probe.cpuTicks(Long.toString(o.pid)) - scpu0) / Probe.TICKS_PER_SECOND / secs);
-        }
+        double serverCpu = phase.report("tput");
+        result("deliveries_per_server_cpu_s", (d1 - d0) / serverCpu);
+        Probe.jfrStop(o);
         if (!runUntil(() -> fullyDelivered == sent, 30_000_000_000L, null)) {
             error((sent - fullyDelivered) + " messages never reached every member after the throughput phase");
             return;
@@ -99,7 +94,7 @@ final class Fanout extends Workload {
                 i[0]++;
             }
         });
-        if (!runUntil(() -> fullyDelivered == sent, 30_000_000_000L, null)) {
+        if (!runUntil(() -> fullyDelivered == sent && acks == sent, 30_000_000_000L, null)) {
             error((sent - fullyDelivered) + " of " + (sent - sentBefore) + " latency messages never reached every member");
         }
         recording = false;

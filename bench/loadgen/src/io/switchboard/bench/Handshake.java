@@ -30,10 +30,13 @@ final class Handshake extends Workload {
         recording = true;
         long welcomedBefore = welcomed;
         long t0 = System.nanoTime();
+        Probe.Phase phase = new Probe.Phase(o);
         openAll(n, i -> "/chat/hs-" + (i / 10) + "?user=h" + i, inFlight, 300_000_000_000L);
         long t1 = System.nanoTime();
         recording = false;
         result("hs_per_s", (welcomed - welcomedBefore) / ((t1 - t0) / 1e9));
+        double serverCpu = phase.report("hs");
+        result("hs_per_server_cpu_s", (welcomed - welcomedBefore) / serverCpu);
         sort(latencies, latencyCount);
         result("hs_p50_ms", percentileMillis(latencies, latencyCount, 0.5));
         result("hs_p99_ms", percentileMillis(latencies, latencyCount, 0.99));

@@ -45,6 +45,7 @@ final class Idle extends Workload {
         int seconds = o.i("seconds", 60, 10);
         long period = o.i("pingSeconds", 20, 20) * 1_000_000_000L;
         long cpu0 = Probe.cpuTicks(Long.toString(o.pid));
+        Probe.Phase phase = new Probe.Phase(o);
         long t0 = System.nanoTime();
         long[] k = {0};
         runFor(seconds * 1000L, () -> {
@@ -59,6 +60,7 @@ final class Idle extends Workload {
         long t1 = System.nanoTime();
         long cpu1 = Probe.cpuTicks(Long.toString(o.pid));
         result("idle_cpu_pct", 100 * (cpu1 - cpu0) / Probe.TICKS_PER_SECOND / ((t1 - t0) / 1e9));
+        phase.report("idle");
         if (!runUntil(() -> pongs == pings, 10_000_000_000L, null)) {
             error((pings - pongs) + " of " + pings + " idle pings never answered");
         }

@@ -39,6 +39,60 @@ final class Probe {
     }
 
     /**
+     * Nanoseconds the threads of {@code pid} ("self" for the generator) spent runnable but waiting
+     * for a CPU (second field of /proc/PID/task/TID/schedstat, summed; threads that ended are lost).
+     * On a shared machine this is the noise: time the process wanted a core and another had it.
+     */
+    static long runqueueWaitNanos(String pid) {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String[] f = Files.readString(t.resolve("schedstat")).trim().split(" ");
+                    sum += Long.parseLong(f[1]);
+                } catch (IOException | RuntimeException gone) {
+                    // A thread that ended meanwhile.
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return sum;
+    }
+
+    /** Where a measured phase's CPU went: the server's and the generator's CPU and run-queue wait. */
+    static final class Phase {
+        private final Options o;
+        private final long t0 = System.nanoTime();
+        private final long gen0;
+        private final long genWait0;
+        private final long srv0;
+        private final long srvWait0;
+
+        Phase(Options o) throws IOException {
+            this.o = o;
+            gen0 = cpuTicks("self");
+            genWait0 = runqueueWaitNanos("self");
+            srv0 = o.pid > 0 ? cpuTicks(Long.toString(o.pid)) : 0;
+            srvWait0 = o.pid > 0 ? runqueueWaitNanos(Long.toString(o.pid)) : 0;
+        }
+
+        /** Prints {@code prefix_server_cpu_pct} and friends; returns the server's CPU seconds. */
+        double report(String prefix) throws IOException {
+            double secs = (System.nanoTime() - t0) / 1e9;
+            Workload.result(prefix + "_gen_cpu_pct", 100 * (cpuTicks("self") - gen0) / TICKS_PER_SECOND / secs);
+            Workload.result(prefix + "_gen_wait_pct", 100 * (runqueueWaitNanos("self") - genWait0) / 1e9 / secs);
+            if (o.pid <= 0) {
+                return Double.NaN;
+            }
+            double serverCpu = (cpuTicks(Long.toString(o.pid)) - srv0) / TICKS_PER_SECOND;
+            Workload.result(prefix + "_server_cpu_pct", 100 * serverCpu / secs);
+            Workload.result(prefix + "_server_wait_pct", 100 * (runqueueWaitNanos(Long.toString(o.pid)) - srvWait0) / 1e9 / secs);
+            return serverCpu;
+        }
+    }
+
+    /**
      * Heap in use after a full collection: for a JVM from {@code jcmd GC.run} then
      * {@code GC.heap_info} (every "total …K, used …K" line: one for G1, young and old for Serial or
      * Parallel), for the Node peer from its own stats page after {@code gc()}; -1 otherwise.
@@ -66,8 +120,31 @@ final class Probe {
         return -1;
     }
 
+    /** Starts {@code jcmd PID command…} and does not wait: the loop keeps running while it attaches. */
+    static void jcmdAsync(long pid, String... command) throws IOException {
+        var cmd = new java.util.ArrayList<String>(java.util.List.of("jcmd", Long.toString(pid)));
+        cmd.addAll(java.util.List.of(command));
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** With {@code --jfr FILE}: a JFR recording (profile settings) of the measured phase. */
+    static void jfrStart(Options o) throws IOException {
+        String file = o.values.get("jfr");
+        if (file != null && o.pid > 0) {
+            jcmdAsync(o.pid, "JFR.start", "name=bench", "settings=profile", "filename=" + file);
+        }
+    }
+
+    static void jfrStop(Options o) throws IOException, InterruptedException {
+        if (o.values.get("jfr") != null && o.pid > 0) {
+            jcmd(o.pid, "JFR.stop name=bench");
+        }
+    }
+
     static String jcmd(long pid, String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+        var cmd = new java.util.ArrayList<String>(java.util.List.of("jcmd", Long.toString(pid)));
+        cmd.addAll(java.util.List.of(command.split(" ")));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroy();

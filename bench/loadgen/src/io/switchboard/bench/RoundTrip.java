@@ -42,10 +42,15 @@ final class RoundTrip extends Workload {
         long p0 = pongs;
         long t0 = System.nanoTime();
         recording = true;
+        Probe.Phase phase = new Probe.Phase(o);
+        Probe.jfrStart(o);
         runFor(o.i("seconds", 10, 4) * 1000L, null);
         recording = false;
         long t1 = System.nanoTime();
+        Probe.jfrStop(o);
         result("rt_per_s", (pongs - p0) / ((t1 - t0) / 1e9));
+        double serverCpu = phase.report("rt");
+        result("rt_per_server_cpu_s", (pongs - p0) / serverCpu);
         refill = false;
         if (!runUntil(() -> pongs == pings, 30_000_000_000L, null)) {
             error((pings - pongs) + " pings never answered");
