@@ -141,9 +141,11 @@ stop_server() {
 
 IFS=, read -r -a server_list <<<"$servers"
 IFS=, read -r -a workload_list <<<"$workloads"
-for server in "${server_list[@]}"; do
-  for workload in "${workload_list[@]}"; do
-    for run in $(seq "$runs"); do
+# Runs outermost: each round measures every server once, so that load from other jobs on a shared
+# machine spreads over all servers instead of landing on one.
+for run in $(seq "$runs"); do
+  for server in "${server_list[@]}"; do
+    for workload in "${workload_list[@]}"; do
       log="$out/logs/$stamp-$server-$workload-$run"
       echo "== $server $workload run $run/$runs" >&2
       start_server "$server" "$log.server.log"
