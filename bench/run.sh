@@ -18,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 command_line="bench/run.sh${*:+ $*}"
+commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' (with uncommitted changes in src/)')"
 
 servers=switchboard,node,tyrus,netty
 workloads=fanout,roundtrip,idle,handshake
@@ -181,7 +182,7 @@ md="bench/results/$stamp${quick:+-quick}.md"
   echo "# Switchboard benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Command: \`$command_line\` → servers \`$servers\`, workloads \`$workloads\`, $runs run(s) each${quick:+, quick mode}."
-  echo "Commit: \`$(git rev-parse --short HEAD)\`$(git diff --quiet HEAD -- src || echo ' (with uncommitted changes in src/)')."
+  echo "Commit: \`$commit\`."
   echo "Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p')), $(free -g | awk '/Mem:/ {print $2}') GiB;" \
     "$(java -version 2>&1 | head -1); node $(node --version 2>/dev/null || echo n/a)."
   echo "Each server pinned to core 0 (\`taskset -c 0\`), the generator to core 1; cells are medians with (min–max)."

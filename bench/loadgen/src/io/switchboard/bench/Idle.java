@@ -46,6 +46,7 @@ final class Idle extends Workload {
         long period = o.i("pingSeconds", 20, 20) * 1_000_000_000L;
         long cpu0 = Probe.cpuTicks(Long.toString(o.pid));
         Probe.Phase phase = new Probe.Phase(o);
+        Probe.jfrStart(o);
         long t0 = System.nanoTime();
         long[] k = {0};
         runFor(seconds * 1000L, () -> {
@@ -61,6 +62,7 @@ final class Idle extends Workload {
         long cpu1 = Probe.cpuTicks(Long.toString(o.pid));
         result("idle_cpu_pct", 100 * (cpu1 - cpu0) / Probe.TICKS_PER_SECOND / ((t1 - t0) / 1e9));
         phase.report("idle");
+        Probe.jfrStop(o);
         if (!runUntil(() -> pongs == pings, 10_000_000_000L, null)) {
             error((pings - pongs) + " of " + pings + " idle pings never answered");
         }
