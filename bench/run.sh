@@ -199,11 +199,7 @@ if ((profile)); then
   for f in "$out"/jfr/"$stamp"-*.jfr; do
     [[ -f $f ]] || continue
     echo
-    echo "== $(basename "$f"): top frames (the frame that was running), of $(jfr print --events jdk.ExecutionSample "$f" | grep -c 'jdk.ExecutionSample') samples"
-    jfr print --events jdk.ExecutionSample --stack-depth 1 "$f" | grep -A1 'stackTrace = \[' | grep -v 'stackTrace\|^--' \
-      | sed 's/line:.*//; s/^ *//' | sort | uniq -c | sort -rn | head -25
-    echo "== $(basename "$f"): frames anywhere on the stack (inclusive), top 40"
-    jfr print --events jdk.ExecutionSample --stack-depth 64 "$f" | grep '^ *[a-zA-Z].*line:' \
-      | sed 's/line:.*//; s/^ *//' | sort | uniq -c | sort -rn | head -40
-  done | tee "bench/results/$stamp-profile.txt"
+    echo "== $(basename "$f")"
+    bench/jfr-top.sh "$f" 25
+  done | tee "bench/results/$stamp${quick:+-quick}-profile.txt"
 fi
