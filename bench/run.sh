@@ -11,7 +11,8 @@
 #
 # Servers: switchboard (the worktree's own sources, standalone), node (bench/node-peer, `ws`),
 # tyrus (bench/tyrus-peer, a minimal @ServerEndpoint on plain Tyrus 2.1.5), netty (bench/netty-peer,
-# raw Netty 4.1, frame-once broadcast). Workloads: fanout,
+# raw Netty 4.1, frame-once broadcast), and, only when asked for, payara (the WAR on Payara Micro
+# 6.2025.10 through payara-config/run-micro.sh, same raised limits). Workloads: fanout,
 # roundtrip, idle, handshake (what each measures: bench/README.md). Every JVM runs with default
 # flags, as a user would run it. Every process started here is stopped by its pid on exit.
 set -euo pipefail
@@ -60,6 +61,9 @@ javac -d "$out/loadgen" $(find bench/loadgen/src -name '*.java')
 if [[ ,$servers, == *,tyrus,* ]]; then
   javac -cp "$cp" -d "$out/tyrus-peer" $(find bench/tyrus-peer/src -name '*.java')
 fi
+if [[ ,$servers, == *,payara,* ]]; then
+  mvn -q -B package -DskipTests >/dev/null
+fi
 if [[ ,$servers, == *,netty,* ]]; then
   mvn -q -B -f bench/netty-peer/pom.xml compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
 fi
@@ -82,24 +86,37 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Limits raised for the benchmark only; the protocol is otherwise whole (guest identity).
+switchboard_props=(-Dswitchboard.store=memory
+  -Dswitchboard.framesPerSecond=1000000 -Dswitchboard.frameBurst=1000000
+  -Dswitchboard.maxConnections=100000 -Dswitchboard.maxConnectionsPerUser=100000
+  -Dswitchboard.maxConnectionsPerAddress=100000
+  -Dswitchboard.handshakesPerSecondPerAddress=1000000 -Dswitchboard.handshakeBurstPerAddress=1000000
+  -Dswitchboard.handshakesPerSecondPerUser=1000000 -Dswitchboard.handshakeBurstPerUser=1000000
+  -Dswitchboard.maxTrackedAddresses=100000 -Dswitchboard.maxChannels=100000
+  -Dswitchboard.maxQueuedBytes=67108864)
+
 server_pid=
 server_kind=
+server_base=
 start_server() { # name log
   local name=$1 log=$2
+  server_base=
+  local ready=tcp
   case $name in
     switchboard)
       server_kind=jvm
-      # Limits raised for the benchmark only; the protocol is otherwise whole (guest identity).
-      SWITCHBOARD_PORT=$port taskset -c 0 java -cp "target/classes:$cp" \
-        -Dswitchboard.host=127.0.0.1 -Dswitchboard.store=memory \
-        -Dswitchboard.framesPerSecond=1000000 -Dswitchboard.frameBurst=1000000 \
-        -Dswitchboard.maxConnections=100000 -Dswitchboard.maxConnectionsPerUser=100000 \
-        -Dswitchboard.maxConnectionsPerAddress=100000 \
-        -Dswitchboard.handshakesPerSecondPerAddress=1000000 -Dswitchboard.handshakeBurstPerAddress=1000000 \
-        -Dswitchboard.handshakesPerSecondPerUser=1000000 -Dswitchboard.handshakeBurstPerUser=1000000 \
-        -Dswitchboard.maxTrackedAddresses=100000 -Dswitchboard.maxChannels=100000 \
-        -Dswitchboard.maxQueuedBytes=67108864 \
-        io.switchboard.standalone.Main >"$log" 2>&1 &
+      SWITCHBOARD_PORT=$port taskset -c 0 java -cp "target/classes:$cp" -Dswitchboard.host=127.0.0.1 \
+        "${switchboard_props[@]}" io.switchboard.standalone.Main >"$log" 2>&1 &
+      ;;
+    payara)
+      # run-micro.sh as documented (its default -Xmx512m kept), the same limits as system properties;
+      # it execs java, so the pid is the server's.
+      server_kind=jvm
+      server_base=/switchboard
+      ready=health
+      PORT=$port RUN_DIR="$root/$out/payara-run" JAVA_OPTS="-Xmx512m ${switchboard_props[*]}" \
+        taskset -c 0 payara-config/run-micro.sh >"$log" 2>&1 &
       ;;
     node)
       server_kind=node
@@ -119,10 +136,11 @@ start_server() { # name log
   server_pid=$!
   started+=("$server_pid")
   local t=0
-  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+  until if [[ $ready == health ]]; then curl -sf -o /dev/null "http://127.0.0.1:$port$server_base/health"
+        else (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; fi; do
     sleep 0.1
     t=$((t + 1))
-    if ((t > 600)) || ! kill -0 "$server_pid" 2>/dev/null; then
+    if ((t > 1800)) || ! kill -0 "$server_pid" 2>/dev/null; then
       echo "$name did not start; see $log" >&2
       tail -20 "$log" >&2
       exit 1
@@ -156,7 +174,7 @@ for run in $(seq "$runs"); do
       fi
       set +e
       taskset -c 1 java -cp "$out/loadgen" io.switchboard.bench.Main --workload "$workload" --port "$port" \
-        --pid "$server_pid" --kind "$server_kind" "${quick[@]}" "${jfr[@]}" "${gen_args[@]}" \
+        --pid "$server_pid" --kind "$server_kind" --base "$server_base" "${quick[@]}" "${jfr[@]}" "${gen_args[@]}" \
         >"$log.gen.out" 2>"$log.gen.err" &
       gen=$!
       started+=("$gen")

@@ -14,6 +14,8 @@ final class Options {
     final long pid;
     /** {@code jvm}, {@code node} or {@code other}: how to read the server's heap. */
     final String kind;
+    /** The application's base path: "" standalone, "/switchboard" for the WAR under its context root. */
+    final String base;
 
     Options(String[] args) {
         for (int i = 0; i < args.length; i++) {
@@ -30,6 +32,7 @@ final class Options {
         workload = values.getOrDefault("workload", "fanout");
         pid = Long.parseLong(values.getOrDefault("pid", "0"));
         kind = values.getOrDefault("kind", "other");
+        base = values.getOrDefault("base", "");
     }
 
     int i(String name, int full, int quickValue) {

@@ -61,6 +61,7 @@ public final class Report {
         NAMES.put("node", "Node `ws`, same protocol");
         NAMES.put("tyrus", "plain Tyrus, minimal endpoint");
         NAMES.put("netty", "raw Netty");
+        NAMES.put("payara", "Switchboard WAR on Payara Micro");
     }
 
     public static void main(String[] args) throws IOException {
