@@ -38,6 +38,8 @@ final class Loop implements AutoCloseable {
     private final byte[] in = new byte[1 << 20];
     private final ByteBuffer inBuf = ByteBuffer.wrap(in);
     private int open;
+    /** WebSocket pings the servers sent (each answered with a pong at once). */
+    long serverPings;
 
     Loop(String host, int port, Handler handler) throws IOException {
         this.selector = Selector.open();
@@ -200,7 +202,10 @@ final class Loop implements AutoCloseable {
                     }
                     fail(c, why);
                 }
-                case 0x9 -> c.write(Frames.control(0xA, in, off, n));
+                case 0x9 -> {
+                    serverPings++;
+                    c.write(Frames.control(0xA, in, off, n));
+                }
                 default -> {
                     // 0xA (pong) and anything reserved: nothing to do.
                 }

@@ -26,6 +26,7 @@ public final class Main {
             e.printStackTrace();
         }
         w.tearingDown = true;
+        Workload.result("server_pings_answered", w.loop.serverPings);
         Workload.result("errors", w.errors);
         w.loop.close();
         System.out.flush();
