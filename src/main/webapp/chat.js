@@ -1,6 +1,6 @@
 // A chat room connection (contract 3.1) on top of Socket: resumes from the last seq, drops
-// duplicates, retries unacknowledged `say` frames with the same ref after a reconnect, and keeps
-// the member list.
+// duplicates, retries unacknowledged `say` frames with the same ref after a reconnect (and, with
+// backoff, over the same connection after an `unavailable` answer), and keeps the member list.
 //
 // Events, besides Socket's open / error / close (detail as there):
 //   state     {state, attempt}   'connected' only once the welcome arrived
@@ -10,6 +10,8 @@
 //   presence  {event, user, count}
 //   typing    {user}
 //   ack       {ref, seq}
+//   unsent    {ref, code, message, delay, since}   the server could not store a say yet
+//             (`unavailable`); it stays pending and goes again, same ref, in `delay` ms
 //   receipt   {user, readUpTo, previous}   a member's read mark moved forward (contract section 11)
 //   history   the history frame (also the value of the history() promise)
 //   error     {source: 'socket'} or {source: 'server', code, message, ref}
@@ -24,6 +26,9 @@ export const CHAT_DEFAULTS = Object.freeze({
   typingInterval: 2000, // ms between two typing frames
   historyTimeout: 10000, // ms to wait for a history reply
   retryRateLimited: 1000, // ms before resending a say the server rate limited
+  retryUnavailable: 500, // backoff base, ms, for says the server answered `unavailable` (store down)
+  retryUnavailableMax: 30000, // backoff cap, ms
+  giveUpUnavailable: 600000, // ms after its first `unavailable` answer a say is given up (an `error`)
   readInterval: 1000, // ms between two read frames; the server spaces receipts 1 s apart anyway
 });
 
@@ -54,6 +59,12 @@ export class ChatRoom extends ResumingChannel {
     this._now = options.now ?? (() => Date.now());
     this._setTimeout = options.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
     this._clearTimeout = options.clearTimeout ?? ((id) => globalThis.clearTimeout(id));
+    this._random = options.random ?? Math.random;
+    this._unsent = new Map(); // ref -> time of its first `unavailable` answer, until acknowledged
+    this._held = new Set(); // refs waiting for the retry timer (a subset of _pending)
+    this._retryTimer = null; // the next round of says the store could not take
+    this._retryAttempt = 0; // rounds in a row answered `unavailable`; 0 again after an ack
+    this._retryAt = 0; // when the retry timer fires
   }
 
   _resumeFrom() {
@@ -63,6 +74,11 @@ export class ChatRoom extends ResumingChannel {
   /** Refs of `say` frames not acknowledged yet, oldest first. */
   get pending() {
     return [...this._pending.keys()];
+  }
+
+  /** Refs of pending says the server answered `unavailable` (not yet stored), oldest first. */
+  get unsent() {
+    return [...this._pending.keys()].filter((ref) => this._unsent.has(ref));
   }
 
   /**
@@ -79,7 +95,9 @@ export class ChatRoom extends ResumingChannel {
     this._lastTyping = -Infinity; // the next keystroke starts a new message: say so at once
     const frame = frames.say(text, ref);
     this._pending.set(ref, frame);
-    if (this._welcomed) this.socket.send(frame, { queue: false });
+    // While a retry round waits (the store is down), a new message waits with it, in order.
+    if (this._retryTimer !== null) this._held.add(ref);
+    else if (this._welcomed) this.socket.send(frame, { queue: false });
     return ref;
   }
 
@@ -112,6 +130,7 @@ export class ChatRoom extends ResumingChannel {
 
   close() {
     this._clearReadTimer();
+    this._clearRetry();
     return super.close();
   }
 
@@ -142,7 +161,11 @@ export class ChatRoom extends ResumingChannel {
         this._message(frame);
         break;
       case 'ack':
-        if (this._pending.delete(frame.ref)) this.emit('ack', { ref: frame.ref, seq: frame.seq });
+        if (this._pending.delete(frame.ref)) {
+          this._forget(frame.ref);
+          this._retryAttempt = 0; // the store takes messages again: the backoff starts over
+          this.emit('ack', { ref: frame.ref, seq: frame.seq });
+        }
         break;
       case 'presence':
         if (frame.event === 'join') this.members.add(frame.user);
@@ -201,7 +224,9 @@ export class ChatRoom extends ResumingChannel {
     this._welcomed = true;
     this._updateState();
     // Unacknowledged messages go again with their own ref: the server acks a repeat with the
-    // first seq instead of posting it twice.
+    // first seq instead of posting it twice. Those held for a retry round go now as well.
+    this._clearRetry();
+    this._held.clear();
     for (const say of this._pending.values()) this.socket.send(say, { queue: false });
     this._flushRead();
   }
@@ -262,6 +287,7 @@ export class ChatRoom extends ResumingChannel {
   _error(frame) {
     if (this._readError(frame)) return;
     const say = frame.ref === undefined ? undefined : this._pending.get(frame.ref);
+    if (say && frame.code === 'unavailable' && this._unavailable(frame)) return;
     if (say) {
       if (frame.code === 'rate_limited') {
         this._setTimeout(() => {
@@ -269,6 +295,7 @@ export class ChatRoom extends ResumingChannel {
         }, this.options.retryRateLimited);
       } else {
         this._pending.delete(frame.ref); // invalid or forbidden: sending it again will not help
+        this._forget(frame.ref);
       }
     }
     const waiting = frame.ref === undefined ? undefined : this._histories.get(frame.ref);
@@ -280,8 +307,56 @@ export class ChatRoom extends ResumingChannel {
     this.emit('error', { source: 'server', code: frame.code, message: frame.message, ref: frame.ref });
   }
 
+  /**
+   * The store could not take a pending say (contract section 8): nothing was stored. It stays
+   * pending and goes again with the same ref in the next retry round, after a full-jitter backoff
+   * that grows with each round answered `unavailable` and starts over after an ack. True when
+   * handled here; false once the say has been retried for giveUpUnavailable: then it is given up
+   * as any other refused say (dropped, and an `error`).
+   */
+  _unavailable(frame) {
+    const { ref } = frame;
+    const now = this._now();
+    if (!this._unsent.has(ref)) this._unsent.set(ref, now);
+    const since = this._unsent.get(ref);
+    if (now - since >= this.options.giveUpUnavailable) return false;
+    this._held.add(ref);
+    if (this._retryTimer === null) {
+      const ceiling = Math.min(this.options.retryUnavailableMax, this.options.retryUnavailable * 2 ** this._retryAttempt);
+      this._retryAttempt += 1;
+      const delay = Math.floor(this._random() * ceiling);
+      this._retryAt = now + delay;
+      this._retryTimer = this._setTimeout(() => this._retryRound(), delay);
+    }
+    const delay = Math.max(0, this._retryAt - now);
+    this.emit('unsent', { ref, code: frame.code, message: frame.message, delay, since });
+    return true;
+  }
+
+  /** Sends the held says again, oldest first, each with its own ref. */
+  _retryRound() {
+    this._retryTimer = null;
+    if (!this._welcomed) return; // the next welcome sends every pending say anyway
+    for (const [ref, say] of this._pending) {
+      if (this._held.delete(ref)) this.socket.send(say, { queue: false });
+    }
+  }
+
+  _clearRetry() {
+    if (this._retryTimer !== null) {
+      this._clearTimeout(this._retryTimer);
+      this._retryTimer = null;
+    }
+  }
+
+  _forget(ref) {
+    this._unsent.delete(ref);
+    this._held.delete(ref);
+  }
+
   _closed(detail) {
     this._welcomed = false;
+    this._clearRetry(); // held says go again after the next welcome, with every pending one
     for (const [ref, waiting] of this._histories) {
       this._clearTimeout(waiting.timer);
       waiting.reject(new Error('connection closed'));

@@ -223,3 +223,147 @@ test('the first keystroke after sending a message says typing again at once', as
   t.room.typing();
   assert.equal(ws.sentOfType('typing').length, 2);
 });
+
+// --- issue 9: a say the store could not take (`unavailable`) stays pending and is retried ---
+
+function storeDown(overrides = {}) {
+  const t = room(overrides);
+  t.room._now = () => t.clock.now; // the room's clock is the fake one
+  return t;
+}
+
+const unavailable = (ref) => ({ type: 'error', code: 'unavailable', message: 'the store cannot be reached', ref });
+
+test('an unavailable say stays pending, is not reported as failed, and goes again with the same ref after a backoff', async () => {
+  const t = storeDown();
+  const [errors, unsent, acks] = [record(t.room, 'error'), record(t.room, 'unsent'), record(t.room, 'ack')];
+  const ws = await open(t, welcome());
+  const ref = t.room.say('store is down');
+  ws.serverSend(unavailable(ref));
+  assert.deepEqual(t.room.pending, [ref]);
+  assert.deepEqual(t.room.unsent, [ref]);
+  assert.deepEqual(errors, [], 'not an error: it is not lost');
+  assert.deepEqual(unsent, [{ ref, code: 'unavailable', message: 'the store cannot be reached', delay: 500, since: 0 }]);
+  t.clock.advance(499);
+  assert.equal(ws.sentOfType('say').length, 1, 'nothing before the backoff');
+  t.clock.advance(1);
+  assert.deepEqual(ws.sentOfType('say'), [{ type: 'say', text: 'store is down', ref }, { type: 'say', text: 'store is down', ref }]);
+  assert.equal(ws.closedWith, null, 'over the same connection');
+  ws.serverSend({ type: 'ack', ref, seq: 1 });
+  ws.serverSend({ type: 'ack', ref, seq: 1 }); // a repeat is acknowledged with the first seq
+  assert.deepEqual(acks, [{ ref, seq: 1 }], 'acknowledged exactly once');
+  assert.deepEqual([t.room.pending, t.room.unsent], [[], []]);
+  t.clock.advance(60000);
+  assert.equal(ws.sentOfType('say').length, 2, 'never sent again');
+  assert.equal(t.clock.pending, 0, 'no timer left');
+});
+
+test('the unavailable backoff grows with each round, up to retryUnavailableMax, and starts over after an ack', async () => {
+  const t = storeDown({ retryUnavailable: 500, retryUnavailableMax: 4000 });
+  const unsent = record(t.room, 'unsent');
+  const ws = await open(t, welcome());
+  const ref = t.room.say('hello');
+  const sendTimes = [];
+  for (let round = 0; round < 6; round++) {
+    ws.serverSend(unavailable(ref));
+    const before = ws.sentOfType('say').length;
+    while (ws.sentOfType('say').length === before) t.clock.advance(100);
+    sendTimes.push(t.clock.now);
+  }
+  assert.deepEqual(unsent.map((u) => u.delay), [500, 1000, 2000, 4000, 4000, 4000]);
+  ws.serverSend({ type: 'ack', ref, seq: 1 });
+  const next = t.room.say('again');
+  ws.serverSend(unavailable(next));
+  assert.equal(unsent.at(-1).delay, 500, 'reset by the ack');
+  assert.equal(unsent.at(-1).since, t.clock.now, 'a new say: its own clock');
+});
+
+test('the jitter is full: the wait is random() times the ceiling', async () => {
+  const t = storeDown({ random: () => 0.25 });
+  const unsent = record(t.room, 'unsent');
+  const ws = await open(t, welcome());
+  const ref = t.room.say('x');
+  ws.serverSend(unavailable(ref));
+  t.clock.advance(125);
+  ws.serverSend(unavailable(ref));
+  assert.deepEqual(unsent.map((u) => u.delay), [125, 250]);
+});
+
+test('says answered unavailable go again together, in order; a new say waits for the round', async () => {
+  const t = storeDown();
+  const ws = await open(t, welcome());
+  const a = t.room.say('a');
+  const b = t.room.say('b');
+  ws.serverSend(unavailable(a));
+  ws.serverSend(unavailable(b));
+  const c = t.room.say('c');
+  assert.deepEqual(ws.sentOfType('say').map((f) => f.ref), [a, b], 'c waits behind a and b');
+  t.clock.advance(500);
+  assert.deepEqual(ws.sentOfType('say').map((f) => f.ref), [a, b, a, b, c]);
+  ws.serverSend({ type: 'ack', ref: a, seq: 1 });
+  ws.serverSend({ type: 'ack', ref: b, seq: 2 });
+  ws.serverSend({ type: 'ack', ref: c, seq: 3 });
+  assert.deepEqual(t.room.pending, []);
+  t.room.say('d');
+  assert.equal(ws.sentOfType('say').length, 6, 'no round waiting: sent at once');
+});
+
+test('a say waiting for its retry goes with the next welcome after a reconnect, with the same ref', async () => {
+  const t = storeDown();
+  let ws = await open(t, welcome());
+  const ref = t.room.say('hello');
+  ws.serverSend(unavailable(ref));
+  ws = await reconnect(t, 1006);
+  ws.serverOpen();
+  ws.serverSend(welcome({ recovered: true }));
+  assert.deepEqual(ws.sentOfType('say').map((f) => f.ref), [ref]);
+  t.clock.advance(60000);
+  assert.equal(ws.sentOfType('say').length, 1, 'the old round does not send it a second time');
+  ws.serverSend({ type: 'ack', ref, seq: 1 });
+  assert.deepEqual(t.room.pending, []);
+});
+
+test('a say answered unavailable for giveUpUnavailable is given up: dropped and reported as an error', async () => {
+  const t = storeDown({ giveUpUnavailable: 600000 });
+  const [errors, unsent] = [record(t.room, 'error'), record(t.room, 'unsent')];
+  const ws = await open(t, welcome());
+  const ref = t.room.say('never stored');
+  let rounds = 0;
+  while (t.room.pending.length > 0) {
+    ws.serverSend(unavailable(ref));
+    t.clock.advance(30000);
+    rounds += 1;
+    assert.ok(rounds < 100);
+  }
+  assert.ok(t.clock.now >= 600000 && t.clock.now <= 630000, `given up after 10 minutes (${t.clock.now})`);
+  assert.equal(unsent.length, rounds - 1);
+  assert.deepEqual(errors, [{ source: 'server', code: 'unavailable', message: 'the store cannot be reached', ref }]);
+  assert.deepEqual([t.room.pending, t.room.unsent], [[], []]);
+  const sent = ws.sentOfType('say').length;
+  t.clock.advance(60000);
+  assert.equal(ws.sentOfType('say').length, sent, 'not sent again');
+});
+
+test('other error codes keep their behaviour while a say is retried for unavailable', async () => {
+  const t = storeDown({ retryRateLimited: 100 });
+  const errors = record(t.room, 'error');
+  const ws = await open(t, welcome());
+  const down = t.room.say('down');
+  ws.serverSend(unavailable(down));
+  const held = t.room.say('forbidden one'); // held for the round
+  t.clock.advance(500);
+  ws.serverSend({ type: 'error', code: 'forbidden', message: 'no', ref: held });
+  assert.deepEqual(t.room.pending, [down], 'forbidden: dropped at once');
+  assert.deepEqual(errors.map((e) => e.code), ['forbidden']);
+  ws.serverSend({ type: 'error', code: 'unavailable', message: 'not a say of ours', ref: 'other' });
+  assert.deepEqual(errors.map((e) => e.code), ['forbidden', 'unavailable'], 'an unavailable for no pending say is reported as before');
+});
+
+test('the pending bound holds while the store is down', async () => {
+  const t = storeDown({ maxPending: 2 });
+  const ws = await open(t, welcome());
+  const a = t.room.say('a');
+  ws.serverSend(unavailable(a));
+  assert.ok(t.room.say('b'));
+  assert.equal(t.room.say('c'), null);
+});
