@@ -1,8 +1,9 @@
 // One connection per channel for every tab of one identity: the logic of the shared worker
 // (switchboard-worker.js is its thin shell). Each tab talks to the Hub over a MessagePort; the Hub
 // runs one ChatRoom per room and one Notifications, the same classes a tab runs without a worker,
-// so reconnect, resume, dedupe and the say retries with their refs work as they do there, and a
-// message said by a tab stays in the Hub's pending queue when that tab goes.
+// so reconnect, resume, dedupe and the say retries with their refs work as they do there (after a
+// reconnect, and with backoff after an `unavailable` answer), and a message said by a tab stays in
+// the Hub's pending queue when that tab goes.
 //
 // Plain module: no worker globals. Tests hand it fake ports and a fake WebSocket.
 //
@@ -27,10 +28,11 @@ export const HUB_DEFAULTS = Object.freeze({
   deadAfter: 20000, // ms without a word from a tab before it counts as gone (a closed tab says nothing)
   recent: 50, // messages, and notifications per feed, kept for tabs that open a channel later
   drainTimeout: 120000, // ms a room whose last tab left stays open to deliver unacknowledged messages
+  // (again and again while the server answers one `unavailable`: until it is stored or given up)
   tokenTimeout: 10000, // ms a tab has to answer a token request
 });
 
-const ROOM_EVENTS = ['state', 'open', 'close', 'error', 'welcome', 'recovery', 'message', 'presence', 'typing', 'ack', 'receipt', 'frame'];
+const ROOM_EVENTS = ['state', 'open', 'close', 'error', 'welcome', 'recovery', 'message', 'presence', 'typing', 'ack', 'unsent', 'receipt', 'frame'];
 const NOTIFY_EVENTS = ['state', 'open', 'close', 'error', 'welcome', 'recovery', 'notification', 'unread', 'subscribed', 'unsubscribed', 'frame'];
 
 export class Hub {
@@ -299,7 +301,20 @@ export class Hub {
   /** The last tab of a channel left: close it, unless said messages still wait for their ack. */
   _release(channel) {
     if (channel.kind === 'room' && channel.conn.pending.length > 0 && channel.conn.state !== 'disconnected') {
-      channel.drainTimer = this._setTimeout(() => this._close(channel), this.options.drainTimeout);
+      channel.drainTimer = this._setTimeout(() => this._drained(channel), this.options.drainTimeout);
+      return;
+    }
+    this._close(channel);
+  }
+
+  /**
+   * drainTimeout passed. A say the store could not take yet is retried over the open connection
+   * until it is stored or the room gives it up (giveUpUnavailable): the room stays for that.
+   */
+  _drained(channel) {
+    channel.drainTimer = null;
+    if (channel.subs.size === 0 && channel.conn.unsent.length > 0 && channel.conn.state !== 'disconnected') {
+      channel.drainTimer = this._setTimeout(() => this._drained(channel), this.options.drainTimeout);
       return;
     }
     this._close(channel);
@@ -385,6 +400,9 @@ export class Hub {
         to = owner && channel.subs.has(owner) ? [owner] : [];
         break;
       }
+      case 'unsent': // still pending: the owner keeps it, and shows it as not yet sent
+        to = channel.owners.has(ref) && channel.subs.has(channel.owners.get(ref)) ? [channel.owners.get(ref)] : [];
+        break;
       case 'error':
         if (ref !== undefined && channel.owners.has(ref)) {
           const owner = channel.owners.get(ref);

@@ -20,7 +20,8 @@ export const SHARED_DEFAULTS = Object.freeze({
 
 // Options a worker can take from a tab: data only, no functions or classes.
 const CONNECTION_OPTIONS = ['user', 'minDelay', 'maxDelay', 'maxRetries', 'stableAfter', 'connectTimeout', 'pingInterval',
-  'pongTimeout', 'maxQueue', 'maxPending', 'typingInterval', 'historyTimeout', 'retryRateLimited', 'readInterval',
+  'pongTimeout', 'maxQueue', 'maxPending', 'typingInterval', 'historyTimeout', 'retryRateLimited', 'retryUnavailable',
+  'retryUnavailableMax', 'giveUpUnavailable', 'readInterval',
   'fallback', 'fallbackAfter', 'websocketRetry', 'probeTimeout'];
 
 /** The `sub` claim of a JWT, read without checking the signature (the server checks it), or null. */
@@ -379,6 +380,7 @@ export class SharedChatRoom extends SharedChannel {
     this.position = new LogPosition();
     this.reads = new ReadMarks();
     this._pending = new Map(); // ref -> text, until acknowledged: said again to a new worker
+    this._unsent = new Set(); // refs the server answered `unavailable`: the worker retries them
     this._histories = new Map(); // id -> {resolve, reject, timer}
     this._readAsked = 0;
     this._lastTyping = -Infinity;
@@ -387,6 +389,11 @@ export class SharedChatRoom extends SharedChannel {
 
   get pending() {
     return [...this._pending.keys()];
+  }
+
+  /** Refs of pending says the server answered `unavailable` (not yet stored), oldest first. */
+  get unsent() {
+    return [...this._pending.keys()].filter((ref) => this._unsent.has(ref));
   }
 
   say(text, { ref = newRef('say') } = {}) {
@@ -475,9 +482,16 @@ export class SharedChatRoom extends SharedChannel {
         break;
       case 'ack':
         this._pending.delete(detail.ref);
+        this._unsent.delete(detail.ref);
+        break;
+      case 'unsent':
+        if (this._pending.has(detail.ref)) this._unsent.add(detail.ref);
         break;
       case 'error':
-        if (detail.ref !== undefined && detail.code !== 'rate_limited') this._pending.delete(detail.ref);
+        if (detail.ref !== undefined && detail.code !== 'rate_limited') {
+          this._pending.delete(detail.ref);
+          this._unsent.delete(detail.ref);
+        }
         break;
       default:
         break;

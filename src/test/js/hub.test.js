@@ -514,3 +514,79 @@ test('without SharedWorker (or with shared: false) createClient gives each tab i
   room.close();
   notifications.close();
 });
+
+// --- issue 9: says the store could not take, retried by the worker ---
+
+const unavailable = (ref) => ({ type: 'error', code: 'unavailable', message: 'the store cannot be reached', ref });
+
+test('through the worker an unavailable say stays pending in its tab and the worker retries it with the same ref', async () => {
+  const w = browser();
+  const a = w.tab().client.room('lobby');
+  const b = w.tab().client.room('lobby');
+  const [aErrors, aUnsent, aAcks, bUnsent, bErrors] = [record(a, 'error'), record(a, 'unsent'), record(a, 'ack'), record(b, 'unsent'), record(b, 'error')];
+  const ws = await welcomed(w, '/chat/lobby', welcome());
+  const ref = a.say('store is down');
+  await settle();
+  ws.serverSend(unavailable(ref));
+  await settle();
+  assert.deepEqual(aErrors, [], 'not failed');
+  assert.deepEqual(aUnsent.map((u) => [u.ref, u.code, u.delay]), [[ref, 'unavailable', 500]]);
+  assert.deepEqual([bUnsent, bErrors], [[], []], 'only the tab that said it hears of it');
+  assert.deepEqual([a.pending, a.unsent], [[ref], [ref]]);
+  await w.tick(500, 250);
+  assert.deepEqual(ws.sentOfType('say').map((f) => f.ref), [ref, ref], 'the same ref, over the same socket');
+  ws.serverSend(unavailable(ref));
+  await settle();
+  assert.equal(aUnsent.at(-1).delay, 1000, 'the backoff grew');
+  await w.tick(1000, 250);
+  assert.equal(ws.sentOfType('say').length, 3);
+  ws.serverSend({ type: 'ack', ref, seq: 1 });
+  ws.serverSend({ type: 'ack', ref, seq: 1 });
+  await settle();
+  assert.deepEqual(aAcks, [{ ref, seq: 1 }], 'acknowledged once');
+  assert.deepEqual([a.pending, a.unsent], [[], []]);
+  assert.equal(w.WebSocket.instances.length, 1);
+});
+
+test('a tab closed while its say is retried for unavailable does not stop the retry, even past drainTimeout', async () => {
+  const w = browser({ hub: { drainTimeout: 30000 } });
+  const keeper = w.tab();
+  keeper.client.notifications(); // a tab elsewhere keeps the worker alive
+  const tab = w.tab();
+  const room = tab.client.room('lobby');
+  const ws = await welcomed(w, '/chat/lobby', welcome());
+  const ref = room.say('said, then the tab closed');
+  await settle();
+  tab.leave();
+  await settle();
+  let rounds = 0;
+  for (let i = 0; i < 6; i++) {
+    ws.serverSend(unavailable(ref));
+    await w.tick(30000, 5000); // the backoff reaches its 30 s cap; drainTimeout passes meanwhile
+    rounds += 1;
+  }
+  assert.equal(ws.closedWith, null, 'still open while the store is down');
+  assert.deepEqual(ws.sentOfType('say').map((f) => f.ref), Array(rounds + 1).fill(ref));
+  ws.serverSend({ type: 'ack', ref, seq: 1 });
+  await settle();
+  assert.equal(ws.closedWith?.code, 1000, 'stored: now it closes');
+  assert.deepEqual(w.hub.channels, new Map([['notifications', 1]]));
+});
+
+test('through the worker a say given up after giveUpUnavailable is an error in its tab and leaves its pending list', async () => {
+  const w = browser();
+  const a = w.tab({ giveUpUnavailable: 60000 }).client.room('lobby');
+  const errors = record(a, 'error');
+  const ws = await welcomed(w, '/chat/lobby', welcome());
+  const ref = a.say('never stored');
+  await settle();
+  for (let i = 0; i < 10 && a.pending.length > 0; i++) {
+    ws.serverSend(unavailable(ref));
+    await w.tick(30000, 5000);
+  }
+  assert.deepEqual(a.pending, []);
+  assert.deepEqual(errors.map((e) => [e.code, e.ref]), [['unavailable', ref]]);
+  const sent = ws.sentOfType('say').length;
+  await w.tick(60000, 10000);
+  assert.equal(ws.sentOfType('say').length, sent, 'not sent again');
+});
