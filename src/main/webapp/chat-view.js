@@ -1,6 +1,10 @@
 // The chat column of the demo: messages, members, who is typing, older history, who has seen
 // each message, and the notice shown when a reconnect could not recover every message.
 //
+// A message this tab said shows below the others until the server acknowledges it: "sending…",
+// "not yet sent" while the server answers `unavailable` (its store is down: the room retries it),
+// "not sent" when the room gave it up or the server refused it.
+//
 // Messages count as read when at least half of one shows in the list while the page is visible
 // and focused; the view then tells the room (room.read coalesces the frames).
 
@@ -69,7 +73,9 @@ export class ChatView {
       this._append(message);
       this._stopTyping(message.from);
     });
-    on('ack', ({ ref }) => this.e.messages.querySelector(`li[data-ref="${CSS.escape(ref)}"]`)?.remove());
+    on('ack', ({ ref }) => this._pendingItem(ref)?.remove());
+    on('unsent', ({ ref }) => this._markPending(ref, 'unsent', 'not yet sent',
+      'The server could not store it yet; it is sent again by itself until it is.'));
     on('presence', () => this._renderMembers());
     on('receipt', ({ readUpTo, previous }) => this._renderSeenBetween(previous, readUpTo));
     on('typing', ({ user }) => this._startTyping(user));
@@ -82,6 +88,8 @@ export class ChatView {
     });
     on('error', (detail) => {
       if (detail.source === 'server') setText(this.e.error, `${detail.code}: ${detail.message ?? ''}`);
+      // A said message the room no longer keeps (refused, or given up) was not sent.
+      if (detail.ref !== undefined && this.room && !this.room.pending.includes(detail.ref)) this._markFailed(detail.ref);
     });
     this.e.input.disabled = false;
     this.e.send.disabled = false;
@@ -117,9 +125,9 @@ export class ChatView {
     setText(this.e.error, '');
     this.e.input.value = '';
     if (this.room.pending.includes(ref)) {
-      this.e.messages.append(el('li', { class: 'message pending', 'data-testid': 'pending-message', 'data-ref': ref },
+      this.e.messages.append(el('li', { class: 'message pending', 'data-testid': 'pending-message', 'data-ref': ref, 'data-state': 'sending' },
         el('span', { class: 'from' }, this.room.user ?? 'you'), ' ',
-        el('span', { class: 'status' }, 'sending…'), ' ',
+        el('span', { class: 'status', 'data-testid': 'pending-status' }, 'sending…'), ' ',
         el('span', { class: 'text', 'data-testid': 'message-text' }, text)));
       this._scroll();
     }
@@ -161,6 +169,30 @@ export class ChatView {
   }
 
   // --- rendering ---
+
+  _pendingItem(ref) {
+    return this.e.messages.querySelector(`li[data-ref="${CSS.escape(ref)}"]`);
+  }
+
+  /** Shows a message this tab said as `state` ('unsent'), still waiting for its ack. */
+  _markPending(ref, state, label, title) {
+    const item = this._pendingItem(ref);
+    if (!item || !item.classList.contains('pending')) return;
+    item.dataset.state = state;
+    setText(item.querySelector('.status'), label);
+    item.title = title;
+  }
+
+  /** A message this tab said that the room gave up or the server refused: it stays, marked. */
+  _markFailed(ref) {
+    const item = this._pendingItem(ref);
+    if (!item || !item.classList.contains('pending')) return;
+    item.classList.replace('pending', 'failed');
+    item.dataset.state = 'failed';
+    item.dataset.testid = 'failed-message';
+    setText(item.querySelector('.status'), 'not sent');
+    item.title = 'The server did not take this message; it was not sent.';
+  }
 
   _messageItem(message) {
     return el('li', {
