@@ -178,6 +178,7 @@ public final class Switchboard implements AutoCloseable {
     @Override
     public void close() {
         transport.close();
+        chat.close(); // writes the read marks not yet written, before the store goes
         store.close();
     }
 }
