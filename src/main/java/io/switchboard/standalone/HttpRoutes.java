@@ -18,10 +18,12 @@ final class HttpRoutes extends HttpHandler {
     private static final String ROOMS = "/api/rooms";
 
     private final Switchboard switchboard;
+    private final EventStreamRoutes eventStreams;
     private final CLStaticHttpHandler files = new CLStaticHttpHandler(HttpRoutes.class.getClassLoader(), "/webapp/");
 
     HttpRoutes(Switchboard switchboard) {
         this.switchboard = switchboard;
+        this.eventStreams = new EventStreamRoutes(switchboard.eventStreams());
         files.setFileCacheEnabled(false);
     }
 
@@ -42,6 +44,8 @@ final class HttpRoutes extends HttpHandler {
             }
             write(switchboard.publishApi().post(request.getHeader("Authorization"), request.getContentType(), body),
                     response);
+        } else if (EventStreamRoutes.handles(path)) {
+            eventStreams.service(request, response);
         } else if (path.startsWith(ROOMS + "/")) {
             String room = RoomPath.room(path.substring(ROOMS.length()));
             if (room == null || request.getMethod() != Method.GET) {
