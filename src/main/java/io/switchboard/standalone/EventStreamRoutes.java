@@ -230,6 +230,9 @@ final class EventStreamRoutes {
      * recycled after).
      */
     private static final class GrizzlySink implements EventSink {
+        /** What Grizzly may hold for a stream beyond the stream's own queue before it says "not now". */
+        private static final int GRIZZLY_QUEUE_BYTES = 64 * 1024;
+
         private final Response response;
         private final org.glassfish.grizzly.Connection<?> connection;
         /** The response's suspend context: Grizzly's {@code markCancelled} and {@code markResumed} synchronize on it. */
@@ -238,15 +241,23 @@ final class EventStreamRoutes {
         /** Guarded by {@link #lock}. */
         private NIOOutputStream out;
         private boolean done;
+        /** A {@code notifyCanWrite} is pending: Grizzly takes one at a time, so a second would throw. */
+        private boolean waiting;
 
         private final WriteHandler whenWritable = new WriteHandler() {
             @Override
             public void onWritePossible() {
+                synchronized (lock) {
+                    waiting = false;
+                }
                 listener.writable();
             }
 
             @Override
             public void onError(Throwable t) {
+                synchronized (lock) {
+                    waiting = false;
+                }
                 gone();
             }
         };
@@ -273,6 +284,9 @@ final class EventStreamRoutes {
                 // When the stream ends, so does its connection: the browser opens a new one to reconnect.
                 response.setHeader("Connection", "close");
                 RequestDeadline.streaming(connection);
+                // Grizzly's own queue would take megabytes (four socket buffers) before it says it
+                // cannot write; ours is the bound that counts (section 12: 1013 past it).
+                connection.setMaxAsyncWriteQueueSize(GRIZZLY_QUEUE_BYTES);
                 response.suspend(0, TimeUnit.MILLISECONDS, new CompletionHandler<>() {
                     @Override
                     public void cancelled() {
@@ -310,7 +324,10 @@ final class EventStreamRoutes {
                 if (done || out.canWrite()) {
                     return true; // a stream that is done fails in write(), which tells the peer
                 }
-                out.notifyCanWrite(whenWritable);
+                if (!waiting) {
+                    waiting = true;
+                    out.notifyCanWrite(whenWritable);
+                }
                 return false;
             }
         }
