@@ -1,12 +1,12 @@
 package io.switchboard.standalone;
 
 import io.switchboard.http.ApiResponse;
+import io.switchboard.http.Query;
 import io.switchboard.identity.Handshake;
 import io.switchboard.notify.EventStreams;
 import io.switchboard.transport.EventSink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -194,33 +194,13 @@ final class EventStreamRoutes {
 
     /** The request as a handshake. Parameters come from the query alone: a form body is never read here. */
     static Handshake handshake(Request request) {
-        Map<String, List<String>> parameters = new HashMap<>();
-        String query = request.getQueryString();
-        if (query != null && !query.isEmpty()) {
-            for (String pair : query.split("&")) {
-                int equals = pair.indexOf('=');
-                String name = decode(equals < 0 ? pair : pair.substring(0, equals));
-                String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
-                if (name != null && value != null) {
-                    parameters.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
-                }
-            }
-        }
         Map<String, List<String>> headers = new HashMap<>();
         for (String name : request.getHeaderNames()) {
             List<String> values = new ArrayList<>();
             request.getHeaders(name).forEach(values::add);
             headers.put(name, values);
         }
-        return new Handshake(parameters, headers, request.getRemoteAddr());
-    }
-
-    private static String decode(String text) {
-        try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return null; // a malformed escape: the parameter is left out
-        }
+        return new Handshake(Query.parse(request.getQueryString()), headers, request.getRemoteAddr());
     }
 
     /**
