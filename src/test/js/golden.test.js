@@ -41,6 +41,7 @@ test('a chat room understands the golden chat frames', async () => {
   const presence = record(room, 'presence');
   const typing = record(room, 'typing');
   const errors = record(room, 'error');
+  const receipts = record(room, 'receipt');
   room.connect();
   await flush();
   const ws = fake.WebSocket.instances[0];
@@ -48,8 +49,12 @@ test('a chat room understands the golden chat frames', async () => {
   ws.serverSend(golden('server', 'welcome-chat'));
   assert.equal(room.state, 'connected');
   assert.deepEqual([...room.members], ['bob', 'alice']);
+  assert.equal(room.receiptsSupported, true, 'welcome.reads says the server has receipts');
+  assert.deepEqual(room.seenBy(2), ['bob']);
   ws.serverSend(golden('server', 'message'));
   assert.deepEqual(messages.map((m) => [m.seq, m.text]), [[2, 'hi'], [3, 'hello']]);
+  ws.serverSend(golden('server', 'receipt'));
+  assert.deepEqual(receipts, [{ user: 'bob', readUpTo: 3, previous: 2 }]);
   ws.serverSend(golden('server', 'presence'));
   assert.deepEqual(presence, [{ event: 'join', user: 'bob', count: 2 }]);
   ws.serverSend(golden('server', 'typing'));

@@ -10,6 +10,7 @@ import io.switchboard.identity.Authenticator;
 import io.switchboard.identity.GuestAuthenticator;
 import io.switchboard.identity.JwtAuthenticator;
 import io.switchboard.identity.OriginPolicy;
+import io.switchboard.notify.EventStreams;
 import io.switchboard.notify.NotificationEndpoint;
 import io.switchboard.notify.Notifications;
 import io.switchboard.notify.PublishApi;
@@ -59,6 +60,7 @@ public final class Switchboard implements AutoCloseable {
     private final Notifications notifications;
     private final PublishApi publishApi;
     private final RoomMessagesApi roomMessagesApi;
+    private final EventStreams eventStreams;
 
     private Switchboard(Settings settings, Host host, Store store) {
         this.limits = Limits.from(settings);
@@ -75,6 +77,7 @@ public final class Switchboard implements AutoCloseable {
         this.notifications = new Notifications(this.store, codec.server(), limits, transport.connections());
         this.publishApi = new PublishApi(notifications, this.store.publishIds(), key, codec, limits);
         this.roomMessagesApi = new RoomMessagesApi(chat, key, codec);
+        this.eventStreams = new EventStreams(notifications, transport, origins, codec);
         this.configurator = new SwitchboardConfigurator(origins, admission, this::endpoint);
     }
 
@@ -169,10 +172,16 @@ public final class Switchboard implements AutoCloseable {
         return roomMessagesApi;
     }
 
+    /** The event-stream fallback for notifications (protocol section 12). */
+    public EventStreams eventStreams() {
+        return eventStreams;
+    }
+
     /** Closes every connection with 1001 (shutdown, undeploy). */
     @Override
     public void close() {
         transport.close();
+        chat.close(); // writes the read marks not yet written, before the store goes
         store.close();
     }
 }

@@ -15,22 +15,29 @@ import io.switchboard.transport.Connections;
 import io.switchboard.transport.Peer;
 import java.util.concurrent.CompletableFuture;
 
-/** The chat rooms of this node: opening connections to them, and reading their history for the HTTP API. */
-public final class Chat {
+/**
+ * The chat rooms of this node: opening connections to them, reading their history for the HTTP API,
+ * and their read receipts ({@link Receipts}, whose timer is this node's one for receipts).
+ */
+public final class Chat implements AutoCloseable {
 
     private final ServerCodec codec;
     private final Limits limits;
     private final Connections connections;
     private final Registry<Room> rooms;
+    private final Receipts receipts;
 
     public Chat(Store store, ServerCodec codec, Limits limits, Connections connections) {
         this.codec = codec;
         this.limits = limits;
         this.connections = connections;
         Messages messages = new Messages(codec);
+        // Receipts find a room when they are due; by then the registry exists.
+        this.receipts = new Receipts(store.readMarks(), this::find);
         this.rooms = new Registry<>(limits.maxChannels(),
-                name -> new Room(name, new Channel<>("room:" + name, store.logs().open("room:" + name, messages),
-                        messages, limits.retention(), limits.recoveryBudget()), store.presence(), codec, limits),
+                name -> new Room(name, new Channel<>(Room.logName(name), store.logs().open(Room.logName(name), messages),
+                        messages, limits.retention(), limits.recoveryBudget()), store.presence(), store.readMarks(),
+                        receipts, codec, limits),
                 room -> room.channel().close());
     }
 
@@ -56,6 +63,16 @@ public final class Chat {
     void left(ChatConnection connection, Room room) {
         room.leave(connection);
         rooms.release(room.name(), room);
+    }
+
+    private Room find(String room) {
+        return rooms.find(room);
+    }
+
+    /** Writes the read marks not yet written (a clean shutdown loses none) and stops the receipts' timer. */
+    @Override
+    public void close() {
+        receipts.close();
     }
 
     /** History for the HTTP API and the {@code history} frame. */

@@ -63,7 +63,7 @@ final class ChatConnection extends Connection {
 
     @Override
     public void read(ClientMessage.Read read) throws FrameRejected {
-        throw ClientMessage.Handler.unknownType("read", "a chat room", read.ref());
+        room.read(this, read.seq(), read.ref());
     }
 
     @Override

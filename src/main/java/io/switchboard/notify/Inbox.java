@@ -7,7 +7,9 @@ import io.switchboard.protocol.ServerCodec;
 import io.switchboard.protocol.ServerMessage;
 import io.switchboard.protocol.ServerMessage.Notification;
 import io.switchboard.transport.Frame;
+import io.switchboard.transport.Member;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /** One user's inbox on this node: a channel of their notifications, how far they have read, their connections here. */
 final class Inbox {
@@ -38,14 +40,22 @@ final class Inbox {
 
     /** Adds a connection: its {@code welcome} with the unread count, what it missed, then the live stream. */
     CompletableFuture<Void> attach(NotifyConnection connection, Long since, String epoch) {
-        return marks.get(key, user).thenCompose(readUpTo -> channel.join(connection, since, epoch, () -> { },
-                snapshot -> Frame.of(codec.encode(ServerMessage.Welcome.inbox(user, snapshot.seq(), snapshot.epoch(),
-                        unread(snapshot.seq(), snapshot.firstRetained(), readUpTo), snapshot.recovered(),
-                        snapshot.items())))));
+        return attach(connection, since, epoch, welcome -> Frame.of(codec.encode(welcome)));
     }
 
-    void detach(NotifyConnection connection) {
-        channel.leave(connection, () -> { });
+    /**
+     * Adds a member whose first frame {@code render} makes from the {@code welcome} (with the items
+     * it carries); the event stream renders it as events.
+     */
+    CompletableFuture<Void> attach(Member member, Long since, String epoch, Function<ServerMessage.Welcome, Frame> render) {
+        return marks.get(key, user).thenCompose(readUpTo -> channel.join(member, since, epoch, () -> { },
+                snapshot -> render.apply(ServerMessage.Welcome.inbox(user, snapshot.seq(), snapshot.epoch(),
+                        unread(snapshot.seq(), snapshot.firstRetained(), readUpTo), snapshot.recovered(),
+                        snapshot.items()))));
+    }
+
+    void detach(Member member) {
+        channel.leave(member, () -> { });
     }
 
     /**
@@ -53,18 +63,30 @@ final class Inbox {
      * kept, tells every connection of the user here; the reader's copy carries its {@code ref}.
      */
     void read(NotifyConnection reader, long seq, String ref) {
-        channel.position().thenCompose(position -> marks.advance(key, user, Math.min(seq, position.latest()))
-                .thenCompose(mark -> channel.position().thenAccept(now -> {
-                    long unread = unread(now, mark);
-                    channel.broadcast(Frame.of(codec.encode(new ServerMessage.Unread(unread, mark, null))),
-                            member -> member != reader);
-                    reader.send(new ServerMessage.Unread(unread, mark, ref));
-                })))
+        mark(seq, reader).thenAccept(unread -> reader.send(new ServerMessage.Unread(unread.count(), unread.readUpTo(), ref)))
                 .exceptionally(error -> {
                     reader.send(ServerMessage.Error.of(io.switchboard.protocol.ErrorCode.UNAVAILABLE,
                             "not marked read: retry", ref));
                     return null;
                 });
+    }
+
+    /**
+     * As {@code read}, for a reader that is no connection (the event stream's {@code POST …/read}):
+     * every connection of the user here gets {@code unread}; completes with it.
+     */
+    CompletableFuture<ServerMessage.Unread> read(long seq) {
+        return mark(seq, null);
+    }
+
+    /** Marks read up to {@code seq} and tells every member but {@code reader}; completes with the new count. */
+    private CompletableFuture<ServerMessage.Unread> mark(long seq, Member reader) {
+        return channel.position().thenCompose(position -> marks.advance(key, user, Math.min(seq, position.latest()))
+                .thenCompose(mark -> channel.position().thenApply(now -> {
+                    ServerMessage.Unread unread = new ServerMessage.Unread(unread(now, mark), mark, null);
+                    channel.broadcast(Frame.of(codec.encode(unread)), member -> member != reader);
+                    return unread;
+                })));
     }
 
     private long unread(Position position, long readUpTo) {

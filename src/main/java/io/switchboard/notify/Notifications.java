@@ -56,6 +56,36 @@ public final class Notifications {
         return connection;
     }
 
+    /** The user's inbox, held until {@link #release(Inbox)}; for the event stream. */
+    Inbox inbox(String user) {
+        return inboxes.acquire(user);
+    }
+
+    void release(Inbox inbox) {
+        inboxes.release(inbox.user(), inbox);
+    }
+
+    /** A topic, held until {@link #release(Topic)}; for the event stream. */
+    Topic topic(String name) {
+        return topics.acquire(name);
+    }
+
+    void release(Topic topic) {
+        topics.release(topic.name(), topic);
+    }
+
+    Limits limits() {
+        return limits;
+    }
+
+    ServerCodec codec() {
+        return codec;
+    }
+
+    Connections connections() {
+        return connections;
+    }
+
     void closed(NotifyConnection connection, Inbox inbox) {
         inbox.detach(connection);
         inboxes.release(inbox.user(), inbox);

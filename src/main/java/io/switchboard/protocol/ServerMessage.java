@@ -4,9 +4,10 @@ import jakarta.json.JsonObject;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A frame the server sends, told apart by its {@code type} key (protocol sections 3.1 and 3.2).
+ * A frame the server sends, told apart by its {@code type} key (protocol sections 3.1, 3.2 and 11).
  *
  * <p>Null components are left out of the JSON, which is how optional fields such as {@code ref},
  * {@code recovered} or an inbox notification's {@code topic} are absent.
@@ -24,25 +25,29 @@ import java.util.List;
     @JsonbSubtype(alias = "subscribed", type = ServerMessage.Subscribed.class),
     @JsonbSubtype(alias = "unsubscribed", type = ServerMessage.Unsubscribed.class),
     @JsonbSubtype(alias = "unread", type = ServerMessage.Unread.class),
+    @JsonbSubtype(alias = "receipt", type = ServerMessage.Receipt.class),
 })
 public sealed interface ServerMessage {
 
     /**
-     * The first frame of every connection. A chat welcome fills {@code room, count, members,
-     * messages}; a notifications welcome fills {@code unread, notifications}.
+     * The first frame of every connection. A chat welcome fills {@code room, count, members, reads,
+     * messages}; a notifications welcome fills {@code unread, notifications}. {@code reads} (section
+     * 11) is always present in a chat welcome, {@code {}} when no listed member has a mark: clients
+     * detect receipts by it.
      */
     record Welcome(String room, String user, Integer count, List<String> members, long seq, String epoch,
-                   Long unread, Boolean recovered, List<Message> messages, List<Notification> notifications)
+                   Long unread, Boolean recovered, Map<String, Long> reads, List<Message> messages,
+                   List<Notification> notifications)
             implements ServerMessage {
 
         public static Welcome chat(String room, String user, int count, List<String> members, long seq,
-                                   String epoch, Boolean recovered, List<Message> messages) {
-            return new Welcome(room, user, count, members, seq, epoch, null, recovered, messages, null);
+                                   String epoch, Boolean recovered, Map<String, Long> reads, List<Message> messages) {
+            return new Welcome(room, user, count, members, seq, epoch, null, recovered, reads, messages, null);
         }
 
         public static Welcome inbox(String user, long seq, String epoch, long unread, Boolean recovered,
                                     List<Notification> notifications) {
-            return new Welcome(null, user, null, null, seq, epoch, unread, recovered, null, notifications);
+            return new Welcome(null, user, null, null, seq, epoch, unread, recovered, null, null, notifications);
         }
     }
 
@@ -97,5 +102,9 @@ public sealed interface ServerMessage {
 
     /** {@code ref} is set only on the copy sent to the connection whose {@code read} caused it. */
     record Unread(long count, long readUpTo, String ref) implements ServerMessage {
+    }
+
+    /** A room member's read mark moved up to {@code readUpTo} (section 11); to every member, the reader's own connections too. */
+    record Receipt(String user, long readUpTo) implements ServerMessage {
     }
 }

@@ -44,11 +44,13 @@ final class HttpRoutes extends HttpHandler {
 
     private final Switchboard switchboard;
     private final PublishKey key;
+    private final EventStreamRoutes eventStreams;
     private final CLStaticHttpHandler files = new CLStaticHttpHandler(HttpRoutes.class.getClassLoader(), "/webapp/");
 
     HttpRoutes(Switchboard switchboard) {
         this.switchboard = switchboard;
         this.key = new PublishKey(switchboard.publishKey());
+        this.eventStreams = new EventStreamRoutes(switchboard.eventStreams());
         files.setFileCacheEnabled(false);
     }
 
@@ -63,6 +65,8 @@ final class HttpRoutes extends HttpHandler {
                 return;
             }
             publish(request, response);
+        } else if (EventStreamRoutes.handles(path)) {
+            eventStreams.service(request, response);
         } else if (path.startsWith(ROOMS + "/")) {
             String room = RoomPath.room(path.substring(ROOMS.length()));
             if (room == null || request.getMethod() != Method.GET) {

@@ -36,6 +36,9 @@ final class RequestDeadline extends BaseFilter implements AddOn {
             "org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter.Connection";
     private static final Attribute<State> STATE = Grizzly.DEFAULT_ATTRIBUTE_BUILDER
             .createAttribute(RequestDeadline.class.getName() + ".state");
+    /** Set on a connection whose response streams for as long as it lives (an event stream). */
+    private static final Attribute<Boolean> STREAMING = Grizzly.DEFAULT_ATTRIBUTE_BUILDER
+            .createAttribute(RequestDeadline.class.getName() + ".streaming");
 
     /** What a connection has done; written by its reads, read by the timer. */
     private static final class State {
@@ -84,7 +87,8 @@ final class RequestDeadline extends BaseFilter implements AddOn {
     }
 
     private void expire(Connection<?> connection) {
-        if (!connection.isOpen() || connection.getAttributes().getAttribute(TYRUS_CONNECTION) != null) {
+        if (!connection.isOpen() || connection.getAttributes().getAttribute(TYRUS_CONNECTION) != null
+                || Boolean.TRUE.equals(STREAMING.get(connection))) {
             return;
         }
         State state = STATE.get(connection);
@@ -96,6 +100,14 @@ final class RequestDeadline extends BaseFilter implements AddOn {
         }
         LOG.fine(() -> "cut " + connection.getPeerAddress() + ": no complete request within the deadline");
         connection.terminateSilently();
+    }
+
+    /**
+     * Its request was complete and its answer is an event stream, which lasts as long as the
+     * connection: no deadline any more. The stream's response closes the connection when it ends.
+     */
+    static void streaming(Connection<?> connection) {
+        STREAMING.set(connection, Boolean.TRUE);
     }
 
     void stop() {

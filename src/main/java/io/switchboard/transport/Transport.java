@@ -109,6 +109,49 @@ public final class Transport implements AutoCloseable {
         }
     }
 
+    /** A peer for an event stream (section 12) on {@code sink}: bounded, pinged and closed like a WebSocket's. */
+    public EventStreamPeer streamPeer(EventSink sink, String remoteAddress) {
+        return new EventStreamPeer(sink, remoteAddress, limits.maxQueuedBytes(), scheduler, limits.closeGrace().toMillis());
+    }
+
+    /**
+     * The identity an HTTP request proves (4500 or 4001), then the user's handshake rate (1013), as
+     * for a WebSocket. Refusals are logged here and thrown for the caller to answer in HTTP.
+     */
+    public Identity identify(Handshake handshake) {
+        Identity identity = null;
+        try {
+            identity = authenticator.authenticate(handshake);
+            if (!admission.handshakeByUser(identity.user())) {
+                throw new Refusal(CloseCode.TOO_SLOW, "too many requests for this user: try again later");
+            }
+            return identity;
+        } catch (Refusal refusal) {
+            SecurityLog.event(event(refusal.code()), handshake.remoteAddress(), identity == null ? null : identity.user(),
+                    "refused " + refusal.code().code() + " " + refusal.reason());
+            throw refusal;
+        }
+    }
+
+    /**
+     * Opens a connection that is not a WebSocket (the event stream, section 12) in the same order:
+     * identity, the user's handshake rate, then the opener's own checks and its start; a token that
+     * expires while it is open closes it with 4001. Every refusal is thrown, before anything was
+     * sent, for the caller to answer in HTTP.
+     */
+    public <C extends Connection> C openStream(Peer peer, Handshake handshake, Opener<C> opener) {
+        Identity identity = identify(handshake);
+        try {
+            C connection = Outbox.call(() -> opener.open(peer, identity, handshake));
+            expireAt(connection, identity.expires());
+            return connection;
+        } catch (Refusal refusal) {
+            SecurityLog.event(event(refusal.code()), peer.remoteAddress(), identity.user(),
+                    "refused " + refusal.code().code() + " " + refusal.reason());
+            throw refusal;
+        }
+    }
+
     private static String event(CloseCode code) {
         return switch (code) {
             case UNAUTHENTICATED, TOKEN_EXPIRED -> "token";

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -47,7 +48,7 @@ class GoldenFramesTest {
         Message bobSaysHi = new Message("lobby", 2, "bob", "bob", "hi", "2026-11-24T20:00:00.123Z");
         return Stream.of(
                 Arguments.of("welcome-chat", ServerMessage.Welcome.chat("lobby", "alice", 2, List.of("bob", "alice"), 2,
-                        "k3x9a", true, List.of(bobSaysHi))),
+                        "k3x9a", true, Map.of("bob", 2L), List.of(bobSaysHi))),
                 Arguments.of("welcome-notifications", ServerMessage.Welcome.inbox("alice", 1, "p0q1", 1, null,
                         List.of(new Notification("n-1", 1, null, "Build failed", "", JsonValue.EMPTY_JSON_OBJECT,
                                 "2026-11-24T20:00:00Z")))),
@@ -63,7 +64,8 @@ class GoldenFramesTest {
                         Json.createObjectBuilder().add("version", "1.2").add("ok", true).build(), "2026-11-24T20:00:02Z")),
                 Arguments.of("subscribed", new ServerMessage.Subscribed("s1", "deploys", 12, "k3x9a", false, List.of())),
                 Arguments.of("unsubscribed", new ServerMessage.Unsubscribed("u1", "deploys")),
-                Arguments.of("unread", new ServerMessage.Unread(0, 12, "r1")));
+                Arguments.of("unread", new ServerMessage.Unread(0, 12, "r1")),
+                Arguments.of("receipt", new ServerMessage.Receipt("bob", 3)));
     }
 
     @ParameterizedTest(name = "{0}")

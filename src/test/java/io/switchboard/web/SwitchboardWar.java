@@ -63,6 +63,14 @@ final class SwitchboardWar {
                 .build());
     }
 
+    static HttpResponse<String> post(URI uri, String json) {
+        return send(HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    }
+
     private static HttpResponse<String> send(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());

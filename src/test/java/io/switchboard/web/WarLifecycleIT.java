@@ -6,7 +6,10 @@ import static io.switchboard.web.SwitchboardWar.ws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.EventStreamRecorder;
 import io.switchboard.WsRecorder;
 import io.switchboard.protocol.ServerMessage;
 import io.switchboard.protocol.ServerMessage.Ack;
@@ -323,6 +326,64 @@ class WarLifecycleIT {
         }
     }
 
+    @Test
+    @Order(15)
+    void theEventStreamDeliversTheWelcomeThenNotificationsWithIdsAndUnread(
+            @ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        URI base = base(url);
+        publish(base, "{\"user\":\"ivy\",\"title\":\"before\"}");
+        try (EventStreamRecorder ivy = EventStreamRecorder.open(base.resolve("api/notifications/stream?user=ivy").toString())) {
+            assertEquals(200, ivy.status());
+            assertTrue(ivy.header("Content-Type").startsWith("text/event-stream"), ivy.header("Content-Type"));
+            EventStreamRecorder.Event first = ivy.expect("welcome");
+            assertNull(first.id());
+            Welcome welcome = (Welcome) first.frame();
+            assertEquals("ivy", welcome.user());
+            assertEquals(1L, welcome.unread());
+            String epoch = welcome.epoch();
+            assertEquals(epoch + ":1", ivy.expect("notification").id());
+
+            HttpResponse<String> answer = publish(base, "{\"user\":\"ivy\",\"title\":\"live\"}");
+            assertEquals(1, json(answer.body()).getInt("delivered"), "the stream counts in delivered");
+            EventStreamRecorder.Event live = ivy.expect("notification");
+            assertEquals(epoch + ":2", live.id());
+            assertEquals("live", ((Notification) live.frame()).title());
+
+            HttpResponse<String> read = SwitchboardWar.post(base.resolve("api/notifications/read?user=ivy"), "{\"seq\":2}");
+            assertEquals(200, read.statusCode(), read.body());
+            assertEquals(0, json(read.body()).getInt("count"));
+            assertEquals(2, json(ivy.await("unread", any -> true).data()).getInt("readUpTo"));
+        }
+    }
+
+    @Test
+    @Order(16)
+    void theEventStreamRecoversWithLastEventIdAndRefusesInHttp(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        URI base = base(url);
+        String last;
+        try (EventStreamRecorder jay = EventStreamRecorder.open(base.resolve("api/notifications/stream?user=jay").toString())) {
+            jay.expect("welcome");
+            publish(base, "{\"user\":\"jay\",\"title\":\"one\"}");
+            last = jay.expect("notification").id();
+        }
+        publish(base, "{\"user\":\"jay\",\"title\":\"two\"}");
+        try (EventStreamRecorder jay = EventStreamRecorder.open(base.resolve("api/notifications/stream?user=jay").toString(),
+                Map.of("Last-Event-ID", last))) {
+            assertEquals(Boolean.TRUE, ((Welcome) jay.expect("welcome").frame()).recovered());
+            assertEquals("two", ((Notification) jay.expect("notification").frame()).title());
+        }
+        try (EventStreamRecorder nobody = EventStreamRecorder.open(base.resolve("api/notifications/stream").toString())) {
+            assertEquals(401, nobody.status());
+        }
+        try (EventStreamRecorder invalid = EventStreamRecorder.open(base.resolve("api/notifications/stream?user=jay&topics=No").toString())) {
+            assertEquals(400, invalid.status());
+        }
+        try (EventStreamRecorder evil = EventStreamRecorder.open(base.resolve("api/notifications/stream?user=jay").toString(),
+                Map.of("Origin", "http://evil.example"))) {
+            assertEquals(403, evil.status());
+        }
+    }
+
     /**
      * Last: it takes the application down. The Micro adapter undeploys by stopping Micro's JVM
      * (SIGTERM), which runs the listener's {@code contextDestroyed}; without its close the clients
@@ -334,15 +395,18 @@ class WarLifecycleIT {
     void undeployClosesOpenConnectionsWith1001(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
         URI base = base(url);
         try (WsRecorder chat = WsRecorder.open(ws(base, "chat/undeploy-room?user=henry"));
-                WsRecorder notifications = WsRecorder.open(ws(base, "notifications?user=henry"))) {
+                WsRecorder notifications = WsRecorder.open(ws(base, "notifications?user=henry"));
+                EventStreamRecorder stream = EventStreamRecorder.open(base.resolve("api/notifications/stream?user=henry").toString())) {
             chat.expect(Welcome.class);
             notifications.expect(Welcome.class);
+            stream.expect("welcome");
 
             deployer.undeploy(WAR);
             deployed = false;
 
             chat.awaitClose(1001);
             notifications.awaitClose(1001);
+            assertEquals(1001, json(stream.await("close", any -> true).data()).getInt("code"));
         }
     }
 
