@@ -7,6 +7,7 @@ import io.switchboard.channel.Registry;
 import io.switchboard.channel.Store;
 import io.switchboard.identity.Handshake;
 import io.switchboard.identity.Identity;
+import io.switchboard.ops.Metrics;
 import io.switchboard.protocol.CloseCode;
 import io.switchboard.protocol.Refusal;
 import io.switchboard.protocol.ServerCodec;
@@ -24,13 +25,18 @@ public final class Chat {
     private final Registry<Room> rooms;
 
     public Chat(Store store, ServerCodec codec, Limits limits, Connections connections) {
+        this(store, codec, limits, connections, Metrics.disabled());
+    }
+
+    public Chat(Store store, ServerCodec codec, Limits limits, Connections connections, Metrics metrics) {
         this.codec = codec;
         this.limits = limits;
         this.connections = connections;
         Messages messages = new Messages(codec);
         this.rooms = new Registry<>(limits.maxChannels(),
                 name -> new Room(name, new Channel<>("room:" + name, store.logs().open("room:" + name, messages),
-                        messages, limits.retention(), limits.recoveryBudget()), store.presence(), codec, limits),
+                        messages, limits.retention(), limits.recoveryBudget(), metrics.channel(Metrics.Kind.MESSAGE)),
+                        store.presence(), codec, limits),
                 room -> room.channel().close());
     }
 

@@ -5,6 +5,7 @@ import io.switchboard.http.ApiResponse;
 import io.switchboard.http.Health;
 import io.switchboard.http.RoomPath;
 import io.switchboard.notify.PublishApi;
+import io.switchboard.ops.MetricsApi;
 import java.nio.charset.StandardCharsets;
 import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
@@ -30,6 +31,12 @@ final class HttpRoutes extends HttpHandler {
         String path = request.getRequestURI();
         if (path.equals("/health")) {
             write(ApiResponse.of(200, Health.UP), response);
+        } else if (path.equals("/health/live")) {
+            write(switchboard.healthApi().live(), response);
+        } else if (path.equals("/health/ready")) {
+            write(switchboard.healthApi().ready(), response);
+        } else if (path.equals("/metrics")) {
+            write(switchboard.metricsApi().get(request.getHeader("Authorization")), response);
         } else if (path.equals("/api/notifications")) {
             if (request.getMethod() != Method.POST) {
                 response.sendError(405);
@@ -70,6 +77,14 @@ final class HttpRoutes extends HttpHandler {
             return null;
         }
         return request.getInputStream().readNBytes(limit);
+    }
+
+    private static void write(MetricsApi.Answer answer, Response response) throws Exception {
+        byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(answer.status());
+        response.setContentType(answer.contentType());
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     private static void write(ApiResponse answer, Response response) throws Exception {

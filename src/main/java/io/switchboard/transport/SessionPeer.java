@@ -1,5 +1,7 @@
 package io.switchboard.transport;
 
+import io.switchboard.ops.EndpointMeters;
+import io.switchboard.ops.Metrics;
 import io.switchboard.protocol.CloseCode;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
@@ -43,6 +45,8 @@ final class SessionPeer implements Peer {
     private final ScheduledExecutorService scheduler;
     private final long closeGraceMillis;
     private final String remoteAddress;
+    private final EndpointMeters meters;
+    private final Metrics metrics;
 
     /** Frames and pings, oldest first. */
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
@@ -60,12 +64,28 @@ final class SessionPeer implements Peer {
 
     SessionPeer(Session session, String remoteAddress, int maxQueuedBytes, ScheduledExecutorService scheduler,
                 long closeGraceMillis) {
+        this(session, remoteAddress, maxQueuedBytes, scheduler, closeGraceMillis, EndpointMeters.none(), Metrics.disabled());
+    }
+
+    SessionPeer(Session session, String remoteAddress, int maxQueuedBytes, ScheduledExecutorService scheduler,
+                long closeGraceMillis, EndpointMeters meters, Metrics metrics) {
+        this.meters = meters;
+        this.metrics = metrics;
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.maxQueuedBytes = maxQueuedBytes;
         this.scheduler = scheduler;
         this.closeGraceMillis = closeGraceMillis;
         this.remoteAddress = remoteAddress;
+    }
+
+    EndpointMeters meters() {
+        return meters;
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queuedBytes.get();
     }
 
     /** For tests of {@link TyrusAccess}. */
@@ -150,6 +170,9 @@ final class SessionPeer implements Peer {
      */
     private void fail(CloseCode code, String reason) {
         if (failureHandled.compareAndSet(false, true)) {
+            if (code == CloseCode.TOO_SLOW) {
+                metrics.queueOverflow(); // the only failure that is not a send's: the queue passed its bound
+            }
             queue.clear();
             Runnable handle = () -> Outbox.run(() -> onFailure.failed(code, reason));
             try {
@@ -188,6 +211,7 @@ final class SessionPeer implements Peer {
             Frame frame = (Frame) next;
             Completion completion = new Completion(frame.weight());
             try {
+                meters.sent();
                 remote.sendText(frame.text(), completion);
             } catch (Throwable e) { // an Error too: Tyrus's encoder throws one for unencodable text
                 sending.set(false);
@@ -272,6 +296,7 @@ final class SessionPeer implements Peer {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        metrics.closed(code.code());
         runDrained();
         if (code == CloseCode.TOO_SLOW || failureHandled.get()) {
             queue.clear();
