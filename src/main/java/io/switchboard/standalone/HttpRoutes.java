@@ -82,7 +82,9 @@ final class HttpRoutes extends HttpHandler {
     private static void write(MetricsApi.Answer answer, Response response) throws Exception {
         byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
         response.setStatus(answer.status());
-        response.setContentType(answer.contentType());
+        // Grizzly drops a content type whose parameters it does not parse: the charset goes on its own.
+        response.setContentType(answer.contentType().replace("; charset=utf-8", ""));
+        response.setCharacterEncoding("UTF-8");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }
