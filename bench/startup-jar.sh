@@ -47,7 +47,7 @@ jar_runs=()
 maven_runs=()
 for _ in $(seq "$runs"); do
   jar_runs+=("$(measure java -jar "$jar")")
-  maven_runs+=("$(measure mvn -q -B exec:java)")
+  maven_runs+=("$(measure mvn -q -B compile exec:java)")
 done
 printf '%-6s runs (ms): %s  median: %s ms\n' jar "${jar_runs[*]}" "$(printf '%s\n' "${jar_runs[@]}" | median)"
 printf '%-6s runs (ms): %s  median: %s ms\n' maven "${maven_runs[*]}" "$(printf '%s\n' "${maven_runs[@]}" | median)"
