@@ -2,6 +2,10 @@
 # Measures how long the standalone server takes from process start to GET /health answering 200,
 # N times, and prints each run and the median. Two ways: the README's run command (Maven included)
 # and the JVM alone on the compiled classes. Loopback only; port 18080 unless PORT is set.
+#
+# Each server runs in a process group of its own (setsid), and is stopped through that group: the
+# script stops exactly what it started (the JVM, and any child it may have), never processes found
+# by name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
@@ -9,18 +13,35 @@ port=${PORT:-18080}
 mvn -q -B compile
 cp=$(mvn -q -B dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=/dev/stdout)
 
-measure() { # command...
-  local start end pid
+server=""  # the process group of the server running now, if any
+
+stop_server() { # stops the group started last: SIGTERM (the server closes its connections), then SIGKILL after 10 s
+  [ -n "$server" ] || return 0
+  kill -TERM -- "-$server" 2>/dev/null || true
+  for _ in $(seq 100); do
+    kill -0 -- "-$server" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL -- "-$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  server=""
+}
+
+measure() { # command...; runs in a subshell ($(...)), so it sets its own trap
+  local start end
+  trap stop_server EXIT
+  trap 'exit 130' INT TERM
   start=$(date +%s%N)
-  SWITCHBOARD_PORT=$port "$@" >/dev/null 2>&1 &
-  pid=$!
+  # setsid makes the server the leader of a new process group whose id is its pid ($!).
+  SWITCHBOARD_PORT=$port setsid "$@" >/dev/null 2>&1 &
+  server=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do
     sleep 0.02
-    if (( ($(date +%s%N) - start) > 60000000000 )); then echo "no /health within 60 s" >&2; kill $pid; exit 1; fi
+    if (( ($(date +%s%N) - start) > 60000000000 )); then echo "no /health within 60 s" >&2; exit 1; fi
+    kill -0 "$server" 2>/dev/null || { echo "the server exited before answering /health" >&2; exit 1; }
   done
   end=$(date +%s%N)
-  kill -TERM $pid; wait $pid 2>/dev/null || true
-  pkill -f "io.switchboard.standalone.Main" 2>/dev/null || true
+  stop_server
   sleep 0.3
   echo $(( (end - start) / 1000000 ))
 }

@@ -118,27 +118,45 @@ public final class RawWebSocket implements AutoCloseable {
     /** Sends one final, masked frame with any payload, valid or not. */
     public void sendFrame(int opcode, byte[] payload) {
         try {
-            ByteArrayOutputStream frame = new ByteArrayOutputStream();
-            frame.write(0x80 | opcode);
-            if (payload.length < 126) {
-                frame.write(0x80 | payload.length);
-            } else if (payload.length < 65536) {
-                frame.write(0x80 | 126);
-                frame.write(payload.length >>> 8);
-                frame.write(payload.length & 0xff);
-            } else {
-                frame.write(0x80 | 127);
-                for (int shift = 56; shift >= 0; shift -= 8) {
-                    frame.write((int) ((long) payload.length >>> shift) & 0xff);
-                }
+            out.write(frame(opcode, payload));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] frame(int opcode, byte[] payload) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x80 | opcode);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length < 65536) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xff);
+        } else {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift) & 0xff);
             }
-            byte[] mask = new byte[4];
-            RANDOM.nextBytes(mask);
-            frame.write(mask);
-            for (int i = 0; i < payload.length; i++) {
-                frame.write(payload[i] ^ mask[i % 4]);
-            }
-            out.write(frame.toByteArray());
+        }
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        frame.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        return frame.toByteArray();
+    }
+
+    /** Several text frames in one write, as a client sending a burst puts them on the wire at once. */
+    public void sendTexts(java.util.List<String> texts) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (String text : texts) {
+            all.writeBytes(frame(TEXT, text.getBytes(StandardCharsets.UTF_8)));
+        }
+        try {
+            out.write(all.toByteArray());
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

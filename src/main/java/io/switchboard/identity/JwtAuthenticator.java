@@ -7,6 +7,7 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.switchboard.Settings;
 import io.switchboard.channel.Names;
 import io.switchboard.protocol.CloseCode;
 import io.switchboard.protocol.Refusal;
@@ -31,6 +32,9 @@ import java.util.List;
  * public key, verified by Nimbus. {@code exp} is required and checked with no leeway, {@code nbf} when
  * present. Only a correctly signed, otherwise valid but expired token gets 4001; everything else 4500.
  *
+ * <p>With {@code switchboard.jwt.issuer} set, {@code iss} must equal it; with {@code
+ * switchboard.jwt.audience} set, {@code aud} must contain it; else 4500.
+ *
  * <p>Optional claims {@code rooms} and {@code topics} (arrays of name patterns, see {@link Access})
  * replace the configured defaults for this user. Refusal reasons never quote the token.
  */
@@ -43,8 +47,12 @@ public final class JwtAuthenticator implements Authenticator {
     private final JWSVerifier rsa;
     private final Access defaults;
     private final Clock clock;
+    /** When not null, {@code iss} must equal it. */
+    private final String issuer;
+    /** When not null, {@code aud} (a string or an array) must contain it. */
+    private final String audience;
 
-    JwtAuthenticator(byte[] secret, RSAPublicKey publicKey, Access defaults, Clock clock) {
+    JwtAuthenticator(byte[] secret, RSAPublicKey publicKey, Access defaults, Clock clock, String issuer, String audience) {
         if (secret == null && publicKey == null) {
             throw new IllegalStateException(NO_KEY);
         }
@@ -56,6 +64,8 @@ public final class JwtAuthenticator implements Authenticator {
         this.rsa = publicKey == null ? null : new RSASSAVerifier(publicKey);
         this.defaults = defaults;
         this.clock = clock;
+        this.issuer = issuer;
+        this.audience = audience;
     }
 
     static final String NO_KEY = "switchboard.auth=jwt needs a key to verify tokens: set switchboard.jwt.secret "
@@ -68,13 +78,36 @@ public final class JwtAuthenticator implements Authenticator {
      * @throws IllegalStateException when neither is given, or one is unusable: the server must not start
      */
     public static JwtAuthenticator of(String secret, String publicKey, Access defaults) {
+        return of(secret, publicKey, null, null, defaults);
+    }
+
+    /**
+     * @param issuer   when not null, the {@code iss} every token must carry
+     * @param audience when not null, a value every token's {@code aud} must contain
+     */
+    public static JwtAuthenticator of(String secret, String publicKey, String issuer, String audience, Access defaults) {
         return new JwtAuthenticator(secret == null ? null : secret.getBytes(StandardCharsets.UTF_8),
-                publicKey == null ? null : rsaPublicKey(publicKey), defaults, Clock.systemUTC());
+                publicKey == null ? null : rsaPublicKey(publicKey), defaults, Clock.systemUTC(), issuer, audience);
+    }
+
+    /**
+     * Everything from the settings: {@code switchboard.jwt.secret}, {@code switchboard.jwt.publicKey},
+     * and the optional {@code switchboard.jwt.issuer} and {@code switchboard.jwt.audience}.
+     */
+    public static JwtAuthenticator from(Settings settings, Access defaults) {
+        return of(settings.get("switchboard.jwt.secret").orElse(null), settings.get("switchboard.jwt.publicKey").orElse(null),
+                settings.get("switchboard.jwt.issuer").orElse(null), settings.get("switchboard.jwt.audience").orElse(null),
+                defaults);
     }
 
     /** For tests: a fixed clock. */
     static JwtAuthenticator of(byte[] secret, RSAPublicKey publicKey, Clock clock) {
-        return new JwtAuthenticator(secret, publicKey, Access.ALL, clock);
+        return of(secret, publicKey, clock, null, null);
+    }
+
+    /** For tests: a fixed clock, and a required issuer and audience (either may be null). */
+    static JwtAuthenticator of(byte[] secret, RSAPublicKey publicKey, Clock clock, String issuer, String audience) {
+        return new JwtAuthenticator(secret, publicKey, Access.ALL, clock, issuer, audience);
     }
 
     @Override
@@ -121,6 +154,13 @@ public final class JwtAuthenticator implements Authenticator {
         if (nbf != null && now.isBefore(nbf.toInstant())) {
             throw refuse("token not valid yet");
         }
+        // Before the expiry: 4001 is only for a token that is valid in every other way.
+        if (issuer != null && !issuer.equals(claims.getIssuer())) {
+            throw refuse("token issuer not accepted");
+        }
+        if (audience != null && (claims.getAudience() == null || !claims.getAudience().contains(audience))) {
+            throw refuse("token audience not accepted");
+        }
         if (!now.isBefore(exp.toInstant())) {
             throw new Refusal(CloseCode.TOKEN_EXPIRED, "token expired");
         }
@@ -134,8 +174,8 @@ public final class JwtAuthenticator implements Authenticator {
             List<String> topics = claims.getStringListClaim("topics");
             Access access = new Access(rooms == null ? defaults.rooms() : rooms,
                     topics == null ? defaults.topics() : topics);
-            String display = name == null || name.isBlank() ? user : name;
-            return new Identity(user, display, exp.toInstant(), access);
+            // An unusable name (blank, a lone surrogate, controls, too long) shows as the user id: see Identity.
+            return new Identity(user, name, exp.toInstant(), access);
         } catch (ParseException | RuntimeException e) {
             throw refuse("token claims of the wrong kind");
         }

@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Which browser pages may open a WebSocket (protocol section 2 and 7, "Handshake"): without an
+ * Which browser pages may open a WebSocket (protocol sections 2 and 7, "Identity"): without an
  * allow-list, the {@code Origin} must name the host and port the request came to; a handshake
  * without {@code Origin} is not a browser's and passes.
  */

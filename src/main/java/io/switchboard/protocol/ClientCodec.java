@@ -24,6 +24,8 @@ import java.util.Map;
 public final class ClientCodec {
 
     static final int MAX_REF_LENGTH = 64;
+    /** An unknown type is echoed in the error, clipped to this many code points. */
+    static final int MAX_ECHOED_TYPE = 32;
 
     private final Jsonb jsonb;
     /** type alias to (field name to the Java type of the record component it fills). */
@@ -49,7 +51,7 @@ public final class ClientCodec {
         }
         Map<String, Class<?>> fields = fieldsByType.get(typeName.getString());
         if (fields == null) {
-            throw new FrameRejected(ErrorCode.UNKNOWN_TYPE, "unknown type '" + clip(typeName.getString()) + "'", ref);
+            throw new FrameRejected(ErrorCode.UNKNOWN_TYPE, "unknown type '" + Utf16.clip(typeName.getString(), MAX_ECHOED_TYPE) + "'", ref);
         }
         for (Map.Entry<String, Class<?>> field : fields.entrySet()) {
             checkKind(object.get(field.getKey()), field.getKey(), field.getValue(), ref);
@@ -113,9 +115,5 @@ public final class ClientCodec {
         } catch (ArithmeticException e) {
             return false;
         }
-    }
-
-    private static String clip(String s) {
-        return s.length() <= 32 ? s : s.substring(0, 32) + "…";
     }
 }

@@ -9,19 +9,26 @@ import java.time.Duration;
 final class FloodGuard {
 
     private final long windowNanos;
-    /** The times of the latest strikes, a ring of strikes + 1; guarded by {@code this}. */
-    private final long[] times;
+    private final int strikes;
+    /**
+     * The times of the latest strikes, a ring of strikes + 1; guarded by {@code this}. Made on the
+     * first strike: most connections are never limited, and 51 longs each add up over 10,000 of them.
+     */
+    private long[] times;
     private int count;
     private int next;
 
     FloodGuard(int strikes, Duration window) {
         this.windowNanos = window.toNanos();
-        this.times = new long[strikes + 1];
+        this.strikes = strikes;
     }
 
     /** Records a strike; true when this one is past the limit. */
     synchronized boolean strike() {
         long now = System.nanoTime();
+        if (times == null) {
+            times = new long[strikes + 1];
+        }
         times[next] = now;
         next = (next + 1) % times.length;
         count = Math.min(count + 1, times.length);

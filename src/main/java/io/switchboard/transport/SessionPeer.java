@@ -47,6 +47,8 @@ final class SessionPeer implements Peer {
     private final String remoteAddress;
     private final EndpointMeters meters;
     private final Metrics metrics;
+    /** Null: send text through the standard API (a container without raw frames, or an extension). */
+    private final TyrusAccess.RawSender raw;
 
     /** Frames and pings, oldest first. */
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
@@ -77,6 +79,7 @@ final class SessionPeer implements Peer {
         this.scheduler = scheduler;
         this.closeGraceMillis = closeGraceMillis;
         this.remoteAddress = remoteAddress;
+        this.raw = TyrusAccess.rawSender(session);
     }
 
     EndpointMeters meters() {
@@ -212,7 +215,11 @@ final class SessionPeer implements Peer {
             Completion completion = new Completion(frame.weight());
             try {
                 meters.sent();
-                remote.sendText(frame.text(), completion);
+                if (raw != null) {
+                    raw.send(frame.wire()).whenComplete(completion);
+                } else {
+                    remote.sendText(frame.text(), completion);
+                }
             } catch (Throwable e) { // an Error too: Tyrus's encoder throws one for unencodable text
                 sending.set(false);
                 sendFailed(e);
@@ -244,7 +251,7 @@ final class SessionPeer implements Peer {
     }
 
     /** Whichever comes second, the container's callback or sendText returning, continues the drain. */
-    private final class Completion implements SendHandler {
+    private final class Completion implements SendHandler, java.util.function.BiConsumer<Object, Throwable> {
         private final int size;
         private final AtomicInteger state = new AtomicInteger();
 
@@ -270,6 +277,12 @@ final class SessionPeer implements Peer {
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "send completion of " + id() + " failed", e);
             }
+        }
+
+        /** A raw frame's completion. */
+        @Override
+        public void accept(Object written, Throwable error) {
+            onResult(error == null ? new SendResult() : new SendResult(error));
         }
 
         /** True when the send already completed, so the caller should go on draining. */

@@ -89,7 +89,8 @@ public final class Transport implements AutoCloseable {
         session.setMaxTextMessageBufferSize(limits.maxMessageBytes());
         session.setMaxBinaryMessageBufferSize(1024);
         Map<String, Object> properties = session.getUserProperties();
-        Handshake handshake = (Handshake) properties.get(Handshake.class.getName());
+        // Taken out, not kept: every open connection would otherwise hold its request's headers for life.
+        Handshake handshake = (Handshake) properties.remove(Handshake.class.getName());
         Peer peer = new SessionPeer(session, handshake == null ? Handshake.UNKNOWN_ADDRESS : handshake.remoteAddress(),
                 limits.maxQueuedBytes(), scheduler, limits.closeGrace().toMillis(), metrics.endpoint(endpoint), metrics);
         Identity identity = null;

@@ -3,7 +3,13 @@ package io.switchboard.transport;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.HandshakeRequest;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.logging.Level;
@@ -79,6 +85,49 @@ public final class TyrusAccess {
             LOG.log(Level.FINE, "cannot cut the connection of " + session.getId(), e);
             return false;
         }
+    }
+
+    /**
+     * Sends pre-framed bytes straight to the session's connection ({@code TyrusWebSocket.sendRawFrame},
+     * what Tyrus's own broadcast uses), completing the returned future when written. Null when the
+     * session negotiated an extension (its frames must be built for it) or when this Tyrus lacks the
+     * method or a completable future (before 2.1.4): then the caller sends text.
+     */
+    public static RawSender rawSender(Session session) {
+        try {
+            if (!session.getNegotiatedExtensions().isEmpty()) {
+                return null;
+            }
+            Object webSocket = field(session.getAsyncRemote(), WRITER_PATH.get(0));
+            if (webSocket == null) {
+                return null;
+            }
+            MethodHandle send = MethodHandles.publicLookup()
+                    .findVirtual(webSocket.getClass(), "sendRawFrame", MethodType.methodType(Future.class, ByteBuffer.class))
+                    .bindTo(webSocket);
+            return frame -> {
+                try {
+                    Object sent = send.invoke(frame);
+                    if (sent instanceof CompletableFuture<?> future) {
+                        return future;
+                    }
+                    return CompletableFuture.failedFuture(new IllegalStateException("no completion for a raw frame"));
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Throwable e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "raw frames unavailable for " + session.getId() + ": sending text", e);
+            return null;
+        }
+    }
+
+    /** Writes one pre-framed WebSocket frame. */
+    @FunctionalInterface
+    public interface RawSender {
+        CompletableFuture<?> send(ByteBuffer frame);
     }
 
     /** The Grizzly connection under a standalone session, or null (a container's session, or Tyrus changed). */

@@ -5,7 +5,6 @@ import io.switchboard.http.ApiResponse;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /** What the API servlets share: finding the services and writing an {@link ApiResponse}. */
@@ -24,10 +23,5 @@ abstract class ApiServlet extends HttpServlet {
             response.setContentLength(body.length);
             response.getOutputStream().write(body);
         }
-    }
-
-    /** Reads at most {@code max} + 1 bytes: enough to tell that a body is too large without holding it. */
-    static byte[] readAtMost(InputStream in, int max) throws IOException {
-        return in.readNBytes(max + 1);
     }
 }

@@ -201,6 +201,55 @@ class FramingHostileTest {
         assertEquals(1000, code);
     }
 
+    // ---- frames in the same write as the handshake ----
+
+    @Test
+    void framesSentWithTheHandshakeAreAnswered() {
+        byte[] pings = concat(RawSocket.encode(true, 0, TEXT, utf8("{\"type\":\"ping\",\"ref\":\"p1\"}"), true, Length.MINIMAL),
+                RawSocket.encode(true, 0, TEXT, utf8("{\"type\":\"ping\",\"ref\":\"p2\"}"), true, Length.MINIMAL));
+        try (RawSocket socket = RawSocket.connectPipelined(server.port(), "/chat/" + Hostile.room() + "?user=eager", pings)) {
+            assertEquals(101, socket.status());
+            assertTrue(socket.nextText(Hostile.WAIT).contains("\"welcome\""));
+            assertTrue(socket.nextText(Hostile.WAIT).contains("\"p1\""));
+            assertTrue(socket.nextText(Hostile.WAIT).contains("\"p2\""));
+        }
+    }
+
+    @Test
+    void anUnmaskedFrameSentWithTheHandshakeIsStillAProtocolError() {
+        byte[] frames = concat(RawSocket.encode(true, 0, TEXT, utf8("{\"type\":\"ping\",\"ref\":\"p1\"}"), true, Length.MINIMAL),
+                RawSocket.encode(true, 0, TEXT, SAY, false, Length.MINIMAL));
+        try (RawSocket socket = RawSocket.connectPipelined(server.port(), "/chat/" + Hostile.room() + "?user=eager", frames)) {
+            assertEquals(101, socket.status());
+            assertEquals(1002, socket.awaitClose(Hostile.WAIT));
+        }
+    }
+
+    @Test
+    void aFrameOverTheLimitSentWithTheHandshakeIsTooBigAtOnce() {
+        byte[] terabyte = {(byte) 0x81, (byte) 0xFF, 0, 0, 1, 0, 0, 0, 0, 0, 1, 2, 3, 4};
+        try (RawSocket socket = RawSocket.connectPipelined(server.port(), "/chat/" + Hostile.room() + "?user=eager", terabyte)) {
+            assertEquals(101, socket.status());
+            assertEquals(1009, socket.awaitClose(Hostile.WAIT));
+        }
+    }
+
+    @Test
+    void framesBehindARefusedHandshakeGoNowhere() {
+        byte[] ping = RawSocket.encode(true, 0, TEXT, utf8("{\"type\":\"ping\",\"ref\":\"p1\"}"), true, Length.MINIMAL);
+        try (RawSocket socket = RawSocket.connectPipelined(server.port(), "/nowhere", ping)) {
+            assertEquals(404, socket.status());
+        }
+    }
+
+    static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
     // ---- Autobahn 9, 10: sizes and lengths ----
 
     // Tyrus accepts these, or answers 1011; the standalone server's FrameGuard gives the RFC's answer.

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -70,8 +71,17 @@ final class RawSocket implements AutoCloseable {
 
     /** Opens a TCP connection and sends nothing: a half-open client. */
     static Socket tcp(int port) {
+        return tcp(port, 0);
+    }
+
+    /** Likewise, with a receive buffer of about {@code receiveBufferBytes} (0: the system's), set before connecting so the window is small from the start. */
+    static Socket tcp(int port, int receiveBufferBytes) {
         try {
-            Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+            Socket socket = new Socket();
+            if (receiveBufferBytes > 0) {
+                socket.setReceiveBufferSize(receiveBufferBytes);
+            }
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), (int) Duration.ofSeconds(10).toMillis());
             socket.setSoTimeout((int) Duration.ofSeconds(10).toMillis());
             return socket;
         } catch (IOException e) {
@@ -81,7 +91,21 @@ final class RawSocket implements AutoCloseable {
 
     /** Performs the opening handshake; {@link #status()} tells whether it was accepted (101). */
     static RawSocket connect(int port, String path, Map<String, String> headers) {
-        Socket socket = tcp(port);
+        return connect(port, path, headers, 0);
+    }
+
+    /** The handshake on a socket with a small receive buffer: a client that reads slowly fills it soon. */
+    static RawSocket connect(int port, String path, Map<String, String> headers, int receiveBufferBytes) {
+        return connect(port, path, headers, receiveBufferBytes, new byte[0]);
+    }
+
+    /** The handshake with {@code frames} behind it in the same write, as a client that does not wait for the 101 sends them. */
+    static RawSocket connectPipelined(int port, String path, byte[] frames) {
+        return connect(port, path, Map.of(), 0, frames);
+    }
+
+    private static RawSocket connect(int port, String path, Map<String, String> headers, int receiveBufferBytes, byte[] behind) {
+        Socket socket = tcp(port, receiveBufferBytes);
         try {
             StringBuilder request = new StringBuilder()
                     .append("GET ").append(path).append(" HTTP/1.1\r\n")
@@ -92,7 +116,10 @@ final class RawSocket implements AutoCloseable {
                     .append("Sec-WebSocket-Version: 13\r\n");
             headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
             request.append("\r\n");
-            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            bytes.writeBytes(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            bytes.writeBytes(behind);
+            socket.getOutputStream().write(bytes.toByteArray());
             socket.getOutputStream().flush();
             String head = readHead(socket.getInputStream());
             String[] lines = head.split("\r\n");

@@ -59,6 +59,8 @@ class SecurityLogHostileTest {
 
     @BeforeEach
     void clear() {
+        // The log's counters are JVM-wide: other classes' refusals from 127.0.0.1 must not use up this one's lines.
+        SecurityLog.reset();
         RECORDS.clear();
     }
 
@@ -130,6 +132,26 @@ class SecurityLogHostileTest {
         assertEquals(1, events.size(), events.toString());
         assertTrue(events.get(0).contains("security flood from 127.0.0.1 user=flooder"), events.get(0));
         assertFalse(everything().contains(token.split("\\.")[2]), "a token reached the log");
+    }
+
+    @Test
+    void aHundredRefusedHandshakesLogAFewLinesAndSaySoOnce() {
+        for (int i = 0; i < 100; i++) {
+            try (RawSocket socket = RawSocket.connect(server.port(), "/chat/room-a?access_token=not.a.token")) {
+                assertEquals(4500, socket.awaitClose(Hostile.WAIT));
+            }
+        }
+        try (RawSocket socket = RawSocket.connect(server.port(), "/chat/room-a?access_token=not.a.token",
+                Map.of("Origin", "https://evil.example"))) {
+            assertEquals(403, socket.status());
+        }
+        awaitEvents(12);
+        List<String> events = security();
+        assertEquals(12, events.size(), String.join("\n", events));
+        assertEquals(10, events.stream().filter(e -> e.startsWith("security token from 127.0.0.1 user=-: closed 4500")).count());
+        assertTrue(events.get(10).contains("security token from 127.0.0.1: more than 10 in 60 s, suppressing the rest"),
+                events.get(10));
+        assertTrue(events.get(11).contains("security origin from 127.0.0.1"), "another kind still logs: " + events.get(11));
     }
 
     @Test

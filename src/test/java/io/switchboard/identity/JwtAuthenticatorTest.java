@@ -178,4 +178,81 @@ class JwtAuthenticatorTest {
         assertEquals(Tokens.RSA.getPublic(), JwtAuthenticator.rsaPublicKey(Tokens.publicPem()));
         assertNull(JwtAuthenticator.token(header("Bearer ")));
     }
+
+    // ---- iss and aud, when required (switchboard.jwt.issuer, switchboard.jwt.audience) ----
+
+    final JwtAuthenticator strict = JwtAuthenticator.of(Tokens.SECRET.getBytes(StandardCharsets.UTF_8), null, CLOCK,
+            "https://id.example.com", "switchboard");
+
+    static String token(java.util.function.Consumer<com.nimbusds.jwt.JWTClaimsSet.Builder> extra) {
+        return Tokens.hs256(c -> {
+            c.subject("alice").expirationTime(Date.from(NOW.plusSeconds(60)));
+            extra.accept(c);
+        });
+    }
+
+    @Test
+    void requiredIssuerAndAudienceAreAccepted() {
+        assertEquals("alice", strict.authenticate(query(token(c -> c.issuer("https://id.example.com")
+                .audience("switchboard")))).user());
+        assertEquals("alice", strict.authenticate(query(token(c -> c.issuer("https://id.example.com")
+                .audience(List.of("billing", "switchboard"))))).user());
+    }
+
+    @Test
+    void aMissingOrOtherIssuerIs4500() {
+        assertEquals(4500, refusal(strict, query(token(c -> c.audience("switchboard")))));
+        assertEquals(4500, refusal(strict, query(token(c -> c.issuer("https://evil.example.com").audience("switchboard")))));
+        assertEquals(4500, refusal(strict, query(token(c -> c.issuer("https://id.example.com/").audience("switchboard")))));
+    }
+
+    @Test
+    void aMissingOrOtherAudienceIs4500() {
+        assertEquals(4500, refusal(strict, query(token(c -> c.issuer("https://id.example.com")))));
+        assertEquals(4500, refusal(strict, query(token(c -> c.issuer("https://id.example.com").audience(List.of("billing"))))));
+    }
+
+    @Test
+    void anExpiredTokenFromAnotherIssuerIs4500Not4001() {
+        String token = Tokens.hs256(c -> c.subject("alice").issuer("https://evil.example.com").audience("switchboard")
+                .expirationTime(Date.from(NOW.minusSeconds(5))));
+        assertEquals(4500, refusal(strict, query(token)));
+        String ours = Tokens.hs256(c -> c.subject("alice").issuer("https://id.example.com").audience("switchboard")
+                .expirationTime(Date.from(NOW.minusSeconds(5))));
+        assertEquals(4001, refusal(strict, query(ours)));
+    }
+
+    @Test
+    void withoutTheSettingsIssuerAndAudienceAreNotChecked() {
+        assertEquals("alice", both.authenticate(query(token(c -> c.issuer("anyone").audience("anything")))).user());
+    }
+
+    // ---- the name claim becomes the display name only when it is fit to show ----
+
+    @Test
+    void aNameIsTrimmed() {
+        assertEquals("Alice A.", both.authenticate(query(token(c -> c.claim("name", "  Alice A.\t ")))).name());
+    }
+
+    @Test
+    void aNameOf64CodePointsIsKeptAnd65FallBackToTheUserId() {
+        String emoji = "\uD83D\uDE00";
+        assertEquals(emoji.repeat(64), both.authenticate(query(token(c -> c.claim("name", emoji.repeat(64))))).name());
+        assertEquals("alice", both.authenticate(query(token(c -> c.claim("name", "x".repeat(65))))).name());
+    }
+
+    @Test
+    void aNameWithControlsSeparatorsOrBidiOverridesFallsBackToTheUserId() {
+        for (String name : List.of("Alice\nINFO forged", "Al\u0085ice", "Ali\u2028ce", "\u202Eecila", "a\u0000")) {
+            assertEquals("alice", both.authenticate(query(token(c -> c.claim("name", name)))).name(), name);
+        }
+    }
+
+    @Test
+    void aNameEndingInALoneSurrogateFallsBackToTheUserId() {
+        // Written by hand: a JSON library would not put a lone surrogate into a token, an attacker's issuer might.
+        String token = Tokens.hs256Payload("{\"sub\":\"alice\",\"name\":\"Alice\\ud83d\",\"exp\":"
+                + NOW.plusSeconds(60).getEpochSecond() + "}");
+        assertEquals("alice", both.authenticate(query(token)).name());
+    }
 }

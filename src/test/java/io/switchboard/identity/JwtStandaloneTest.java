@@ -154,4 +154,22 @@ class JwtStandaloneTest {
                         "switchboard.auth", "")), Switchboard.Host.CONTAINER));
         assertTrue(container.getMessage().contains("switchboard.jwt.secret"), container.getMessage());
     }
+
+    @Test
+    void aNameEndingInALoneSurrogateShowsTheUserIdAndJamsNoMember() {
+        String eveToken = Tokens.hs256Payload("{\"sub\":\"eve\",\"name\":\"Eve\\ud83d\",\"exp\":"
+                + Instant.now().plusSeconds(60).getEpochSecond() + "}");
+        try (WsRecorder bob = WsRecorder.open(server.ws("/chat/jam-room?access_token=" + inAMinute("bob")));
+                WsRecorder eve = WsRecorder.open(server.ws("/chat/jam-room?access_token=" + eveToken))) {
+            bob.expect(Welcome.class);
+            eve.expect(Welcome.class);
+            eve.send("{\"type\":\"say\",\"text\":\"hello\"}");
+            Message fromEve = bob.await(Message.class);
+            assertEquals("eve", fromEve.from());
+            assertEquals("eve", fromEve.name());
+            bob.send("{\"type\":\"say\",\"text\":\"still here\"}");
+            assertEquals("still here", bob.await(Message.class, m -> m.from().equals("bob")).text());
+            assertEquals("still here", eve.await(Message.class, m -> m.from().equals("bob")).text());
+        }
+    }
 }

@@ -64,6 +64,20 @@ public final class Tokens {
                 + "\n-----END PUBLIC KEY-----\n";
     }
 
+    /** HS256 with {@link #SECRET} over exactly this payload JSON, for what a JSON library would not write. */
+    public static String hs256Payload(String payloadJson) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String signingInput = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+                + "." + b64.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8));
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return signingInput + "." + b64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** An unsigned token, {@code alg: none}, as an attacker would write it. */
     public static String unsigned(String sub, Instant exp) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();

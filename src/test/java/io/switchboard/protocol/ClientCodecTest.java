@@ -3,6 +3,7 @@ package io.switchboard.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,5 +70,21 @@ class ClientCodecTest {
     @Test
     void aSayWithoutRefDecodesWithANullRef() throws FrameRejected {
         assertEquals(new ClientMessage.Say("hi", null), codec.decode("{\"type\":\"say\",\"text\":\"hi\"}"));
+    }
+
+    @Test
+    void anUnknownTypeIsEchoedClippedOnCodePoints() {
+        String type = "a".repeat(31) + "\uD83D\uDE00" + "b";
+        FrameRejected rejected = rejected("{\"type\":\"" + type + "\"}");
+        assertEquals(ErrorCode.UNKNOWN_TYPE, rejected.code());
+        assertTrue(Utf16.isWellFormed(rejected.getMessage()), rejected.getMessage());
+        assertTrue(rejected.getMessage().contains("a".repeat(31) + "\uD83D\uDE00…"), rejected.getMessage());
+    }
+
+    @Test
+    void anUnknownTypeWithALoneSurrogateIsEchoedWithAReplacementCharacter() {
+        FrameRejected rejected = rejected("{\"type\":\"x\\ud800\"}");
+        assertEquals(ErrorCode.UNKNOWN_TYPE, rejected.code());
+        assertEquals("unknown type 'x\uFFFD'", rejected.getMessage());
     }
 }

@@ -280,7 +280,7 @@ class WarLifecycleIT {
     }
 
     @Test
-    @Order(13)
+    @Order(15)
     void healthProbesAnswerUp(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
         for (String path : List.of("health/live", "health/ready")) {
             HttpResponse<String> answer = SwitchboardWar.get(base(url).resolve(path), null);
@@ -295,7 +295,7 @@ class WarLifecycleIT {
      * a slow client's 1013 included (a notification stream that stops reading while a backend publishes).
      */
     @Test
-    @Order(14)
+    @Order(16)
     void metricsAreScrapedFromTheWarAndMoveWithTraffic(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
         URI base = base(url);
         Scrape before = scrape(base);
@@ -373,6 +373,52 @@ class WarLifecycleIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    /** A POST on a plain socket: the headers now, the body as the test writes it. */
+    private static java.net.Socket rawPost(URI base, String authorization, long contentLength) throws java.io.IOException {
+        java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), base.getPort());
+        socket.setSoTimeout((int) WsRecorder.WAIT.toMillis());
+        String head = "POST " + base.getPath() + "api/notifications HTTP/1.1\r\nHost: 127.0.0.1:" + base.getPort() + "\r\n"
+                + "Authorization: " + authorization + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + contentLength + "\r\n\r\n";
+        socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /** The status of the response on {@code socket}, read within {@link WsRecorder#WAIT}. */
+    private static int status(java.net.Socket socket) throws java.io.IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b; (b = socket.getInputStream().read()) >= 0 && b != '\n'; ) {
+            line.append((char) b);
+        }
+        return Integer.parseInt(line.toString().split(" ")[1]);
+    }
+
+    @Test
+    @Order(13)
+    void aPublishWithAWrongKeyIs401BeforeItsBodyArrives(@ArquillianResource @OperateOnDeployment(WAR) URL url) throws Exception {
+        try (java.net.Socket socket = rawPost(base(url), "Bearer wrong", 1000)) {
+            assertEquals(401, status(socket));
+        }
+        try (java.net.Socket socket = rawPost(base(url), "Bearer " + SwitchboardWar.PUBLISH_KEY, 64 * 1024 + 1)) {
+            assertEquals(413, status(socket));
+        }
+    }
+
+    @Test
+    @Order(14)
+    void aTricklingPublishBodyIsReadAsItComes(@ArquillianResource @OperateOnDeployment(WAR) URL url) throws Exception {
+        byte[] body = "{\"user\":\"ivan\",\"title\":\"slowly\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.net.Socket socket = rawPost(base(url), "Bearer " + SwitchboardWar.PUBLISH_KEY, body.length)) {
+            for (byte b : body) {
+                socket.getOutputStream().write(b);
+                socket.getOutputStream().flush();
+                Thread.sleep(10);
+            }
+            assertEquals(202, status(socket));
         }
     }
 
