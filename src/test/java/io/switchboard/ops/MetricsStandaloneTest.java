@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.switchboard.RawWebSocket;
 import io.switchboard.WsRecorder;
 import io.switchboard.protocol.ServerMessage;
 import io.switchboard.protocol.ServerMessage.Ack;
@@ -200,6 +201,33 @@ class MetricsStandaloneTest {
         Scrape after = scrape();
         assertEquals(closes + 1, after.value("switchboard_closes_total", "code", "4502"));
         assertEquals(refusals + 1, after.value("switchboard_handshake_refusals_total", "reason", "name"));
+    }
+
+    @Test
+    void closesTheWebSocketLayerSendsCountOnceEach() {
+        Scrape before = scrape();
+        double tooBig = before.value("switchboard_closes_total", "code", "1009");
+        double notUtf8 = before.value("switchboard_closes_total", "code", "1007");
+        double binary = before.value("switchboard_closes_total", "code", "1003");
+        try (WsRecorder chat = server.chat("layer-room", "lee")) {
+            chat.send("{\"type\":\"say\",\"text\":\"" + "x".repeat(70_000) + "\"}");
+            chat.awaitClose(1009);
+        }
+        try (WsRecorder chat = server.chat("layer-room", "lee")) {
+            chat.sendBinary(new byte[] {1});
+            chat.awaitClose(1003);
+        }
+        try (RawWebSocket raw = RawWebSocket.open(server.port(), "/chat/layer-room?user=lee")) {
+            raw.next(); // welcome
+            raw.sendFrame(RawWebSocket.TEXT, new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+            assertEquals(1007, raw.awaitClose());
+        }
+        // The server counts when its side of the close runs, which may trail what the client saw.
+        awaitAtLeast(notUtf8 + 1, () -> scrape().value("switchboard_closes_total", "code", "1007"), "1007 closes");
+        Scrape after = scrape();
+        assertEquals(tooBig + 1, after.value("switchboard_closes_total", "code", "1009"));
+        assertEquals(binary + 1, after.value("switchboard_closes_total", "code", "1003"));
+        assertEquals(notUtf8 + 1, after.value("switchboard_closes_total", "code", "1007"));
     }
 
     @Test
