@@ -41,7 +41,8 @@ tsv="$out/results-$(date -u +%Y%m%d-%H%M%S).tsv"
 for round in $(seq "$runs"); do
   for mode in true false; do
     log="$out/server-$mode-$round.log"
-    # The benchmark's limits (bench/run.sh), so the generator's 1,000 connections and rate are admitted.
+    # The benchmark's limits (bench/run.sh), so the generator's 1,000 connections and rate are admitted; a
+    # longer request deadline, since on a loaded machine 256 handshakes in flight can take over 10 s.
     SWITCHBOARD_PORT=$port taskset -c 0 java -cp "target/classes:$cp" \
       -Dswitchboard.host=127.0.0.1 -Dswitchboard.store=memory -Dswitchboard.metrics=$mode \
       -Dswitchboard.framesPerSecond=1000000 -Dswitchboard.frameBurst=1000000 \
@@ -50,7 +51,7 @@ for round in $(seq "$runs"); do
       -Dswitchboard.handshakesPerSecondPerAddress=1000000 -Dswitchboard.handshakeBurstPerAddress=1000000 \
       -Dswitchboard.handshakesPerSecondPerUser=1000000 -Dswitchboard.handshakeBurstPerUser=1000000 \
       -Dswitchboard.maxTrackedAddresses=100000 -Dswitchboard.maxChannels=100000 \
-      -Dswitchboard.maxQueuedBytes=67108864 \
+      -Dswitchboard.maxQueuedBytes=67108864 -Dswitchboard.requestTimeoutMs=120000 \
       io.switchboard.standalone.Main >"$log" 2>&1 &
     server=$!
     for i in $(seq 600); do

@@ -46,6 +46,18 @@ public final class ConnectionLog {
         LOG.info(line);
     }
 
+    /** For tests: a fresh window, nothing left out. */
+    static synchronized void reset() {
+        windowStart = System.nanoTime();
+        lines = 0;
+        suppressed = 0;
+    }
+
+    /** For tests: moves the current window's start {@code nanos} into the past. */
+    static synchronized void age(long nanos) {
+        windowStart -= nanos;
+    }
+
     /** -1 when this line is over the bound; else how many lines were left out before it. */
     private static synchronized long admit() {
         long now = System.nanoTime();

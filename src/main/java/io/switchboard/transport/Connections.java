@@ -106,7 +106,9 @@ public final class Connections {
 
     /** Closes every connection, as on shutdown or undeploy (1001). */
     public void closeAll(CloseCode code, String reason) {
-        ConnectionLog.summary("closing " + open.size() + " connections with " + code.code() + ": " + reason);
+        if (!open.isEmpty()) {
+            ConnectionLog.summary("closing " + open.size() + " connections with " + code.code() + ": " + reason);
+        }
         for (Connection connection : List.copyOf(open)) {
             connection.close(code, reason);
         }
