@@ -14,6 +14,10 @@ import io.switchboard.notify.EventStreams;
 import io.switchboard.notify.NotificationEndpoint;
 import io.switchboard.notify.Notifications;
 import io.switchboard.notify.PublishApi;
+import io.switchboard.ops.Check;
+import io.switchboard.ops.HealthApi;
+import io.switchboard.ops.Metrics;
+import io.switchboard.ops.MetricsApi;
 import io.switchboard.protocol.Codec;
 import io.switchboard.store.Stores;
 import io.switchboard.transport.Admission;
@@ -23,6 +27,7 @@ import io.switchboard.transport.Endpoints;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -61,6 +66,9 @@ public final class Switchboard implements AutoCloseable {
     private final PublishApi publishApi;
     private final RoomMessagesApi roomMessagesApi;
     private final EventStreams eventStreams;
+    private final Metrics metrics;
+    private final MetricsApi metricsApi;
+    private final HealthApi healthApi;
 
     private Switchboard(Settings settings, Host host, Store store) {
         this.limits = Limits.from(settings);
@@ -71,14 +79,32 @@ public final class Switchboard implements AutoCloseable {
         this.publishKey = settings.get("switchboard.publishKey").orElseGet(PublishKey::random);
         PublishKey key = new PublishKey(publishKey);
         this.admission = Admission.from(settings);
-        this.transport = new Transport(limits, authenticator(auth, settings), admission);
+        this.metrics = Metrics.from(settings);
+        this.transport = new Transport(limits, authenticator(auth, settings), admission, metrics);
         this.store = store == null ? Stores.from(settings, host == Host.CONTAINER) : store;
-        this.chat = new Chat(this.store, codec.server(), limits, transport.connections());
-        this.notifications = new Notifications(this.store, codec.server(), limits, transport.connections());
+        this.chat = new Chat(this.store, codec.server(), limits, transport.connections(), metrics);
+        this.notifications = new Notifications(this.store, codec.server(), limits, transport.connections(), metrics);
         this.publishApi = new PublishApi(notifications, this.store.publishIds(), key, codec, limits);
         this.roomMessagesApi = new RoomMessagesApi(chat, key, codec);
         this.eventStreams = new EventStreams(notifications, transport, origins, codec);
-        this.configurator = new SwitchboardConfigurator(origins, admission, this::endpoint);
+        this.configurator = new SwitchboardConfigurator(origins, admission, this::endpoint, metrics);
+        this.healthApi = new HealthApi(readinessChecks());
+        this.metricsApi = new MetricsApi(metrics, settings.get("switchboard.metricsKey").orElse(null));
+        // Read on scrape only: walking the connections or asking the store never happens per frame.
+        metrics.gauge("switchboard.queued.bytes", "Bytes (UTF-16 units) queued to all connections, in flight included",
+                Map.of(), transport.connections()::queuedBytes);
+        for (Check check : healthApi.checks()) {
+            metrics.gauge("switchboard.check.up", "1 while a readiness check passes", Map.of("check", check.name()),
+                    () -> check.isUp() ? 1 : 0);
+        }
+    }
+
+    /**
+     * What {@code /health/ready} requires: the store; a cluster adds its own check here. Each
+     * answers from a flag its owner keeps, never by a round trip.
+     */
+    private List<Check> readinessChecks() {
+        return List.of(new Check("store", store::reachable));
     }
 
     /** Builds the services on the store the settings name. */
@@ -89,8 +115,17 @@ public final class Switchboard implements AutoCloseable {
     /** Builds the services on {@code store} (null: the one the settings name), as tests running several nodes do. */
     public static Switchboard start(Settings settings, Host host, Store store) {
         Switchboard switchboard = new Switchboard(settings, host, store);
-        LOG.info(() -> "Switchboard started: auth=" + switchboard.auth + ", store=" + switchboard.store.kind());
+        LOG.info(switchboard::startLine);
         return switchboard;
+    }
+
+    /** The one line an operator reads at start: identity mode, the store and its state, the cluster, metrics. */
+    String startLine() {
+        StringBuilder line = new StringBuilder("Switchboard started: auth=").append(auth)
+                .append(", store=").append(store.kind()).append(store.reachable() ? " (reachable)" : " (UNREACHABLE)")
+                .append(", cluster=off, metrics=");
+        line.append(!metrics.isEnabled() ? "off" : metricsApi.isProtected() ? "on (key required)" : "on (open)");
+        return line.toString();
     }
 
     /** The endpoints to register with this server's container, each with this server's configurator. */
@@ -177,11 +212,24 @@ public final class Switchboard implements AutoCloseable {
         return eventStreams;
     }
 
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public MetricsApi metricsApi() {
+        return metricsApi;
+    }
+
+    public HealthApi healthApi() {
+        return healthApi;
+    }
+
     /** Closes every connection with 1001 (shutdown, undeploy). */
     @Override
     public void close() {
         transport.close();
         chat.close(); // writes the read marks not yet written, before the store goes
         store.close();
+        metrics.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.channel;
 
+import io.switchboard.ops.ChannelMeters;
 import io.switchboard.protocol.CloseCode;
 import io.switchboard.transport.Frame;
 import io.switchboard.transport.Member;
@@ -47,6 +48,7 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
     /** UTF-16 units of item frames a welcome or one catch-up step may carry. */
     private final int budget;
     private final CompletableFuture<Position> ready;
+    private final ChannelMeters meters;
 
     // Everything below is guarded by this.
     private boolean initialized;
@@ -62,6 +64,12 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
     private final int[] counts = new int[64];
 
     public Channel(String name, NumberedLog<T> log, Items<T> items, int retention, int budget) {
+        this(name, log, items, retention, budget, ChannelMeters.none());
+    }
+
+    /** {@code meters}: this kind of channel's (rooms, inboxes, topics), shared by every channel of the kind. */
+    public Channel(String name, NumberedLog<T> log, Items<T> items, int retention, int budget, ChannelMeters meters) {
+        this.meters = meters;
         this.name = name;
         this.log = log;
         this.items = items;
@@ -221,6 +229,7 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
         }
         c.member.peer().offer(c.welcome.apply(new Snapshot<>(epoch, delivered, firstRetained(), c.recovered, carried)));
         c.welcomed = true;
+        meters.recovery(c.recovered);
     }
 
     /** Entries from {@code from} on, within the budget, when the tail still holds {@code from}; else null. */
@@ -318,10 +327,16 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
 
     /** Stores {@code draft} and delivers it here; completes once it is stored (with a durable store: committed). */
     public CompletableFuture<Published<T>> publish(T draft, String key) {
+        return publish(draft, key, System.nanoTime());
+    }
+
+    /** As {@link #publish(Object, String)}; {@code receivedNanos} ({@link System#nanoTime()}) is when the say or publish arrived. */
+    public CompletableFuture<Published<T>> publish(T draft, String key, long receivedNanos) {
         return ready.thenCompose(position -> log.append(draft, key)).thenApply(appended -> {
             if (appended.duplicate()) {
                 return new Published<>(appended.item(), 0, true);
             }
+            meters.published(receivedNanos);
             int count = Outbox.call(() -> accept(appended.item()));
             return new Published<>(appended.item(), count, false);
         });
@@ -411,7 +426,14 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
         }
     }
 
+    /**
+     * Offers the item's frame to every live member. {@code switchboard_fanout_seconds} runs from here
+     * (this node knows the item is stored: its append completed or the log announced it) to the end
+     * of the flush that hands the frame to the last member's queue and starts its send; items with no
+     * member here are not timed. Always called within an {@link Outbox} scope.
+     */
     private int deliver(T item) {
+        long stored = meters.isEnabled() ? System.nanoTime() : 0;
         Entry<T> entry = entry(item);
         tail.addLast(entry);
         if (tail.size() > TAIL) {
@@ -427,6 +449,9 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
         int slot = (int) (entry.seq() % countedSeqs.length);
         countedSeqs[slot] = entry.seq();
         counts[slot] = queued;
+        if (queued > 0 && meters.isEnabled()) {
+            Outbox.afterFlush(() -> meters.fannedOut(stored));
+        }
         return queued;
     }
 

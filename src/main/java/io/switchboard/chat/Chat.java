@@ -7,6 +7,7 @@ import io.switchboard.channel.Registry;
 import io.switchboard.channel.Store;
 import io.switchboard.identity.Handshake;
 import io.switchboard.identity.Identity;
+import io.switchboard.ops.Metrics;
 import io.switchboard.protocol.CloseCode;
 import io.switchboard.protocol.Refusal;
 import io.switchboard.protocol.ServerCodec;
@@ -28,6 +29,10 @@ public final class Chat implements AutoCloseable {
     private final Receipts receipts;
 
     public Chat(Store store, ServerCodec codec, Limits limits, Connections connections) {
+        this(store, codec, limits, connections, Metrics.disabled());
+    }
+
+    public Chat(Store store, ServerCodec codec, Limits limits, Connections connections, Metrics metrics) {
         this.codec = codec;
         this.limits = limits;
         this.connections = connections;
@@ -36,8 +41,8 @@ public final class Chat implements AutoCloseable {
         this.receipts = new Receipts(store.readMarks(), this::find);
         this.rooms = new Registry<>(limits.maxChannels(),
                 name -> new Room(name, new Channel<>(Room.logName(name), store.logs().open(Room.logName(name), messages),
-                        messages, limits.retention(), limits.recoveryBudget()), store.presence(), store.readMarks(),
-                        receipts, codec, limits),
+                        messages, limits.retention(), limits.recoveryBudget(), metrics.channel(Metrics.Kind.MESSAGE)),
+                        store.presence(), store.readMarks(), receipts, codec, limits),
                 room -> room.channel().close());
     }
 

@@ -2,6 +2,7 @@ package io.switchboard.chat;
 
 import io.switchboard.identity.Handshake;
 import io.switchboard.identity.Identity;
+import io.switchboard.ops.Metrics;
 import io.switchboard.transport.Connection;
 import io.switchboard.transport.Peer;
 import io.switchboard.transport.SwitchboardEndpoint;
@@ -23,5 +24,10 @@ public final class ChatEndpoint extends SwitchboardEndpoint {
     @Override
     protected Connection open(Peer peer, Identity identity, Handshake handshake, Session session) {
         return chat.open(peer, identity, session.getPathParameters().get("room"), handshake);
+    }
+
+    @Override
+    protected Metrics.Endpoint endpoint() {
+        return Metrics.Endpoint.CHAT;
     }
 }

@@ -170,6 +170,7 @@ final class Room {
 
     /** Publishes {@code text}; acknowledges once it is stored, or the first seq again when this user already sent {@code ref}. */
     void say(ChatConnection sender, String text, String ref) throws FrameRejected {
+        long received = System.nanoTime();
         if (text == null || text.isEmpty()) {
             throw new FrameRejected(ErrorCode.INVALID, "'text' is required", ref);
         }
@@ -179,7 +180,7 @@ final class Room {
         String user = sender.user();
         Message draft = new Message(name, 0, user, sender.identity().name(), text,
                 Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
-        channel.publish(draft, ref == null ? null : user + '\n' + ref).whenComplete((published, error) -> {
+        channel.publish(draft, ref == null ? null : user + '\n' + ref, received).whenComplete((published, error) -> {
             if (error == null) {
                 sender.send(new ServerMessage.Ack(ref, published.item().seq()));
             } else if (Failures.isUnavailable(error)) {

@@ -98,8 +98,8 @@ final class Inbox {
         return Math.max(0, latest - Math.max(readUpTo, firstRetained - 1));
     }
 
-    CompletableFuture<Channel.Published<Notification>> publish(Notification draft) {
+    CompletableFuture<Channel.Published<Notification>> publish(Notification draft, long receivedNanos) {
         // Publish ids are kept by PublishIds, one namespace for the server: the log needs no key.
-        return channel.publish(draft, null);
+        return channel.publish(draft, null, receivedNanos);
     }
 }

@@ -2,6 +2,7 @@ package io.switchboard.notify;
 
 import io.switchboard.identity.Handshake;
 import io.switchboard.identity.Identity;
+import io.switchboard.ops.Metrics;
 import io.switchboard.transport.Connection;
 import io.switchboard.transport.Peer;
 import io.switchboard.transport.SwitchboardEndpoint;
@@ -23,5 +24,10 @@ public final class NotificationEndpoint extends SwitchboardEndpoint {
     @Override
     protected Connection open(Peer peer, Identity identity, Handshake handshake, Session session) {
         return notifications.open(peer, identity, handshake);
+    }
+
+    @Override
+    protected Metrics.Endpoint endpoint() {
+        return Metrics.Endpoint.NOTIFICATIONS;
     }
 }

@@ -6,6 +6,8 @@ import io.switchboard.channel.Registry;
 import io.switchboard.channel.Store;
 import io.switchboard.identity.Handshake;
 import io.switchboard.identity.Identity;
+import io.switchboard.ops.ChannelMeters;
+import io.switchboard.ops.Metrics;
 import io.switchboard.protocol.ServerCodec;
 import io.switchboard.protocol.ServerMessage.Notification;
 import io.switchboard.transport.Connections;
@@ -23,20 +25,24 @@ public final class Notifications {
     private final Registry<Topic> topics;
 
     public Notifications(Store store, ServerCodec codec, Limits limits, Connections connections) {
+        this(store, codec, limits, connections, Metrics.disabled());
+    }
+
+    public Notifications(Store store, ServerCodec codec, Limits limits, Connections connections, Metrics metrics) {
         this.codec = codec;
         this.limits = limits;
         this.connections = connections;
         NotificationItems items = new NotificationItems(codec);
         this.inboxes = new Registry<>(limits.maxChannels(),
-                user -> new Inbox(user, channel("inbox:" + user, store, items), store.readMarks(), codec, limits.retention()),
+                user -> new Inbox(user, channel("inbox:" + user, store, items, metrics.channel(Metrics.Kind.INBOX)), store.readMarks(), codec, limits.retention()),
                 inbox -> inbox.channel().close());
         this.topics = new Registry<>(limits.maxChannels(),
-                name -> new Topic(name, channel("topic:" + name, store, items), codec),
+                name -> new Topic(name, channel("topic:" + name, store, items, metrics.channel(Metrics.Kind.TOPIC)), codec),
                 topic -> topic.channel().close());
     }
 
-    private Channel<Notification> channel(String name, Store store, NotificationItems items) {
-        return new Channel<>(name, store.logs().open(name, items), items, limits.retention(), limits.recoveryBudget());
+    private Channel<Notification> channel(String name, Store store, NotificationItems items, ChannelMeters meters) {
+        return new Channel<>(name, store.logs().open(name, items), items, limits.retention(), limits.recoveryBudget(), meters);
     }
 
     /** What a publisher sends, before the log numbers it. */
@@ -102,13 +108,14 @@ public final class Notifications {
         topics.release(topic.name(), topic);
     }
 
-    CompletableFuture<Channel.Published<Notification>> publishToUser(String user, Draft draft) {
+    /** {@code receivedNanos}: when the publish request arrived ({@link System#nanoTime()}), for {@code switchboard_publish_seconds}. */
+    CompletableFuture<Channel.Published<Notification>> publishToUser(String user, Draft draft, long receivedNanos) {
         Inbox inbox = inboxes.acquire(user);
-        return inbox.publish(draft.toNotification(null)).whenComplete((published, error) -> inboxes.release(user, inbox));
+        return inbox.publish(draft.toNotification(null), receivedNanos).whenComplete((published, error) -> inboxes.release(user, inbox));
     }
 
-    CompletableFuture<Channel.Published<Notification>> publishToTopic(String topic, Draft draft) {
+    CompletableFuture<Channel.Published<Notification>> publishToTopic(String topic, Draft draft, long receivedNanos) {
         Topic found = topics.acquire(topic);
-        return found.publish(draft.toNotification(topic)).whenComplete((published, error) -> topics.release(topic, found));
+        return found.publish(draft.toNotification(topic), receivedNanos).whenComplete((published, error) -> topics.release(topic, found));
     }
 }

@@ -55,6 +55,7 @@ public final class PublishApi {
 
     /** {@code body} holds at most {@link #MAX_BODY_BYTES} + 1 bytes: one more means too large. */
     public ApiResponse post(String authorization, String contentType, byte[] body) {
+        long received = System.nanoTime();
         if (!key.matches(authorization)) {
             return ApiResponse.of(401, "");
         }
@@ -77,13 +78,13 @@ public final class PublishApi {
             return badRequest("bad_json", "the body must be a JSON object");
         }
         try {
-            return publish(request);
+            return publish(request, received);
         } catch (Invalid e) {
             return badRequest("invalid", e.getMessage());
         }
     }
 
-    private ApiResponse publish(JsonObject request) throws Invalid {
+    private ApiResponse publish(JsonObject request, long received) throws Invalid {
         String user = optionalString(request, "user", 64);
         String topic = optionalString(request, "topic", 64);
         if ((user == null) == (topic == null)) {
@@ -108,7 +109,7 @@ public final class PublishApi {
         Notifications.Draft draft = new Notifications.Draft(id == null ? UUID.randomUUID().toString() : id,
                 title, text == null ? "" : text, data, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         try {
-            return answer(draft, user, topic).join();
+            return answer(draft, user, topic, received).join();
         } catch (RuntimeException e) {
             if (Failures.isUnavailable(e)) {
                 return ApiResponse.unavailable("not stored now: retry with the same id", codec::json);
@@ -121,14 +122,14 @@ public final class PublishApi {
      * The first answer for the draft's id, or a new publish. The id is claimed first and no lock is
      * held while the notification is stored and sent; a failed store gives the id up for a retry.
      */
-    private CompletableFuture<ApiResponse> answer(Notifications.Draft draft, String user, String topic) {
+    private CompletableFuture<ApiResponse> answer(Notifications.Draft draft, String user, String topic, long received) {
         return ids.claim(draft.id()).thenCompose(first -> {
             if (first != null) {
                 return CompletableFuture.completedFuture(ApiResponse.of(200, first));
             }
             CompletableFuture<Channel.Published<Notification>> published = user != null
-                    ? notifications.publishToUser(user, draft)
-                    : notifications.publishToTopic(topic, draft);
+                    ? notifications.publishToUser(user, draft, received)
+                    : notifications.publishToTopic(topic, draft, received);
             return published.handle((done, error) -> {
                 if (error != null) {
                     ids.abandon(draft.id());

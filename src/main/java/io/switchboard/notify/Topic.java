@@ -39,7 +39,7 @@ final class Topic {
         channel.leave(connection, () -> { });
     }
 
-    CompletableFuture<Channel.Published<Notification>> publish(Notification draft) {
-        return channel.publish(draft, null);
+    CompletableFuture<Channel.Published<Notification>> publish(Notification draft, long receivedNanos) {
+        return channel.publish(draft, null, receivedNanos);
     }
 }

@@ -8,6 +8,7 @@ import io.switchboard.http.PublishHeaders;
 import io.switchboard.http.PublishKey;
 import io.switchboard.http.RoomPath;
 import io.switchboard.notify.PublishApi;
+import io.switchboard.ops.MetricsApi;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,6 +60,12 @@ final class HttpRoutes extends HttpHandler {
         String path = request.getRequestURI();
         if (path.equals("/health")) {
             write(ApiResponse.of(200, Health.UP), response);
+        } else if (path.equals("/health/live")) {
+            write(switchboard.healthApi().live(), response);
+        } else if (path.equals("/health/ready")) {
+            write(switchboard.healthApi().ready(), response);
+        } else if (path.equals("/metrics")) {
+            write(switchboard.metricsApi().get(request.getHeader("Authorization")), response);
         } else if (path.equals("/api/notifications")) {
             if (request.getMethod() != Method.POST) {
                 response.sendError(405);
@@ -184,6 +191,17 @@ final class HttpRoutes extends HttpHandler {
                 response.resume();
             }
         }
+    }
+
+
+    private static void write(MetricsApi.Answer answer, Response response) throws IOException {
+        byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(answer.status());
+        // Grizzly drops a content type whose parameters it does not parse: the charset goes on its own.
+        response.setContentType(answer.contentType().replace("; charset=utf-8", ""));
+        response.setCharacterEncoding("UTF-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     private static void write(ApiResponse answer, Response response) throws IOException {

@@ -2,6 +2,7 @@ package io.switchboard.transport;
 
 import io.switchboard.Limits;
 import io.switchboard.identity.Identity;
+import io.switchboard.ops.EndpointMeters;
 import io.switchboard.protocol.ClientMessage;
 import io.switchboard.protocol.CloseCode;
 import io.switchboard.protocol.ErrorCode;
@@ -28,6 +29,8 @@ public abstract class Connection implements ClientMessage.Handler, Member {
     private final RateLimiter rate;
     private final FloodGuard flood;
     private final Connections registry;
+    /** This kind of connection's counters, resolved once: counting a frame is one increment. */
+    private final EndpointMeters meters;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** System.nanoTime() of the last frame or pong from the client; written by its thread, read by the heartbeat. */
     private volatile long lastHeard = System.nanoTime();
@@ -42,6 +45,7 @@ public abstract class Connection implements ClientMessage.Handler, Member {
         this.rate = new RateLimiter(limits.framesPerSecond(), limits.frameBurst());
         this.flood = new FloodGuard(limits.floodStrikes(), limits.floodWindow());
         this.registry = registry;
+        this.meters = peer instanceof SessionPeer session ? session.meters() : EndpointMeters.none();
         peer.onFailure(this::close);
     }
 
@@ -65,6 +69,7 @@ public abstract class Connection implements ClientMessage.Handler, Member {
      */
     public final void receive(ClientMessage message) {
         heard();
+        meters.received();
         Outbox.run(() -> {
             if (!admit(message.ref())) {
                 return;
@@ -85,6 +90,7 @@ public abstract class Connection implements ClientMessage.Handler, Member {
     /** A frame that did not decode; it counts against the rate limit like any other. */
     public final void reject(FrameRejected rejected) {
         heard();
+        meters.received();
         Outbox.run(() -> {
             if (admit(rejected.ref())) {
                 send(rejected.toFrame());
@@ -115,6 +121,9 @@ public abstract class Connection implements ClientMessage.Handler, Member {
     @Override
     public final void close(CloseCode code, String reason) {
         if (end()) {
+            if (code != CloseCode.GOING_AWAY) { // a shutdown logs one line for all
+                ConnectionLog.closed(peer.id(), peer.remoteAddress(), identity.user(), code.code(), reason);
+            }
             peer.close(code, reason);
         }
     }
@@ -127,6 +136,10 @@ public abstract class Connection implements ClientMessage.Handler, Member {
     @Override
     public final boolean isClosed() {
         return closed.get();
+    }
+
+    final EndpointMeters meters() {
+        return meters;
     }
 
     private boolean end() {
@@ -157,6 +170,7 @@ public abstract class Connection implements ClientMessage.Handler, Member {
         if (rate.tryAcquire()) {
             return true;
         }
+        meters.rateLimited();
         send(ServerMessage.Error.of(ErrorCode.RATE_LIMITED, "slow down: over the rate limit", ref));
         if (flood.strike() && !isClosed()) {
             SecurityLog.event("flood", peer.remoteAddress(), identity.user(), "kept flooding after rate_limited: closed 1008");

@@ -55,12 +55,14 @@ public final class Connections {
             total++;
         }
         open.add(connection);
+        connection.meters().opened();
     }
 
     void remove(Connection connection) {
         if (!open.remove(connection)) {
             return;
         }
+        connection.meters().closed();
         String user = connection.identity().user();
         synchronized (this) {
             perUser.computeIfPresent(user, (u, count) -> count == 1 ? null : count - 1);
@@ -71,6 +73,15 @@ public final class Connections {
 
     public int size() {
         return open.size();
+    }
+
+    /** Bytes queued and in flight to every open connection; walks them all, so for scrapes, not hot paths. */
+    public long queuedBytes() {
+        long bytes = 0;
+        for (Connection connection : open) {
+            bytes += connection.peer().queuedBytes();
+        }
+        return bytes;
     }
 
     /** The open connections now, for tests and operations. */
@@ -95,6 +106,9 @@ public final class Connections {
 
     /** Closes every connection, as on shutdown or undeploy (1001). */
     public void closeAll(CloseCode code, String reason) {
+        if (!open.isEmpty()) {
+            ConnectionLog.summary("closing " + open.size() + " connections with " + code.code() + ": " + reason);
+        }
         for (Connection connection : List.copyOf(open)) {
             connection.close(code, reason);
         }

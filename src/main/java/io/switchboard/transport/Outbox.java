@@ -16,6 +16,8 @@ public final class Outbox {
 
     /** Peers with frames offered in this scope; guarded by being thread-confined. */
     private final ArrayList<Peer> dirty = new ArrayList<>();
+    /** What runs once every peer of this scope is flushed (the fan-out timer); null until needed. */
+    private ArrayList<Runnable> afterFlush;
 
     private Outbox() {
     }
@@ -52,10 +54,29 @@ public final class Outbox {
         }
     }
 
+    /**
+     * Runs {@code action} once the current scope has flushed every peer it offered frames to (at
+     * once outside a scope). For measuring, not for sending: it must not block.
+     */
+    public static void afterFlush(Runnable action) {
+        Outbox outbox = CURRENT.get();
+        if (outbox == null) {
+            action.run();
+        } else {
+            if (outbox.afterFlush == null) {
+                outbox.afterFlush = new ArrayList<>(2);
+            }
+            outbox.afterFlush.add(action);
+        }
+    }
+
     private void flushAll() {
         // Index loop: a flush may run callbacks that offer more (they open their own scope).
         for (int i = 0; i < dirty.size(); i++) {
             dirty.get(i).flush();
+        }
+        if (afterFlush != null) {
+            afterFlush.forEach(Runnable::run);
         }
     }
 }

@@ -36,6 +36,11 @@ public interface Peer {
     /** Runs {@code action} (outside any lock) when the outgoing queue overflows or a send fails. */
     void onFailure(Failure action);
 
+    /** Bytes (UTF-16 units) queued and in flight now; read when metrics are scraped. */
+    default long queuedBytes() {
+        return 0;
+    }
+
     /** Sends a WebSocket ping in turn with the frames; the client's pong counts as hearing from it. */
     void ping();
 

@@ -1,5 +1,7 @@
 package io.switchboard.transport;
 
+import io.switchboard.ops.EndpointMeters;
+import io.switchboard.ops.Metrics;
 import io.switchboard.protocol.CloseCode;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
@@ -43,6 +45,8 @@ final class SessionPeer implements Peer {
     private final ScheduledExecutorService scheduler;
     private final long closeGraceMillis;
     private final String remoteAddress;
+    private final EndpointMeters meters;
+    private final Metrics metrics;
     /** Null: send text through the standard API (a container without raw frames, or an extension). */
     private final TyrusAccess.RawSender raw;
 
@@ -62,6 +66,13 @@ final class SessionPeer implements Peer {
 
     SessionPeer(Session session, String remoteAddress, int maxQueuedBytes, ScheduledExecutorService scheduler,
                 long closeGraceMillis) {
+        this(session, remoteAddress, maxQueuedBytes, scheduler, closeGraceMillis, EndpointMeters.none(), Metrics.disabled());
+    }
+
+    SessionPeer(Session session, String remoteAddress, int maxQueuedBytes, ScheduledExecutorService scheduler,
+                long closeGraceMillis, EndpointMeters meters, Metrics metrics) {
+        this.meters = meters;
+        this.metrics = metrics;
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.maxQueuedBytes = maxQueuedBytes;
@@ -69,6 +80,15 @@ final class SessionPeer implements Peer {
         this.closeGraceMillis = closeGraceMillis;
         this.remoteAddress = remoteAddress;
         this.raw = TyrusAccess.rawSender(session);
+    }
+
+    EndpointMeters meters() {
+        return meters;
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queuedBytes.get();
     }
 
     /** For tests of {@link TyrusAccess}. */
@@ -153,6 +173,9 @@ final class SessionPeer implements Peer {
      */
     private void fail(CloseCode code, String reason) {
         if (failureHandled.compareAndSet(false, true)) {
+            if (code == CloseCode.TOO_SLOW) {
+                metrics.queueOverflow(); // the only failure that is not a send's: the queue passed its bound
+            }
             queue.clear();
             Runnable handle = () -> Outbox.run(() -> onFailure.failed(code, reason));
             try {
@@ -191,6 +214,7 @@ final class SessionPeer implements Peer {
             Frame frame = (Frame) next;
             Completion completion = new Completion(frame.weight());
             try {
+                meters.sent();
                 if (raw != null) {
                     raw.send(frame.wire()).whenComplete(completion);
                 } else {
@@ -285,6 +309,7 @@ final class SessionPeer implements Peer {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        metrics.closed(code.code());
         runDrained();
         if (code == CloseCode.TOO_SLOW || failureHandled.get()) {
             queue.clear();

@@ -2,6 +2,7 @@ package io.switchboard.transport;
 
 import io.switchboard.identity.Handshake;
 import io.switchboard.identity.OriginPolicy;
+import io.switchboard.ops.Metrics;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -22,8 +23,15 @@ public final class SwitchboardConfigurator extends ServerEndpointConfig.Configur
     private final OriginPolicy origins;
     private final Admission admission;
     private final Function<Class<?>, Object> endpoints;
+    private final Metrics metrics;
 
     public SwitchboardConfigurator(OriginPolicy origins, Admission admission, Function<Class<?>, Object> endpoints) {
+        this(origins, admission, endpoints, Metrics.disabled());
+    }
+
+    public SwitchboardConfigurator(OriginPolicy origins, Admission admission, Function<Class<?>, Object> endpoints,
+                                   Metrics metrics) {
+        this.metrics = metrics;
         this.origins = origins;
         this.admission = admission;
         this.endpoints = endpoints;
@@ -48,12 +56,14 @@ public final class SwitchboardConfigurator extends ServerEndpointConfig.Configur
         boolean withinRate = admission.handshakeFromAddress(handshake.remoteAddress());
         String origin = handshake.header("Origin");
         if (!origins.allows(origin, handshake.header("Host"))) {
+            metrics.refused(Metrics.Refused.ORIGIN);
             SecurityLog.event("origin", handshake.remoteAddress(), null,
                     "refused handshake from origin " + origin + " to " + request.getRequestURI().getPath());
             if (!TyrusAccess.refuse(response, 403, "Forbidden")) {
                 config.getUserProperties().put(ORIGIN_REFUSED, Boolean.TRUE);
             }
         } else if (!withinRate) {
+            metrics.refused(Metrics.Refused.RATE);
             SecurityLog.event("limit", handshake.remoteAddress(), null, "too many handshakes from this address");
             if (!TyrusAccess.refuse(response, 429, "Too Many Requests")) {
                 config.getUserProperties().put(RATE_REFUSED, Boolean.TRUE);

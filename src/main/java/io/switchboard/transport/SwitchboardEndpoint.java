@@ -2,6 +2,7 @@ package io.switchboard.transport;
 
 import io.switchboard.identity.Handshake;
 import io.switchboard.identity.Identity;
+import io.switchboard.ops.Metrics;
 import io.switchboard.protocol.ClientMessage;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
@@ -34,6 +35,9 @@ public abstract class SwitchboardEndpoint extends Endpoint {
      */
     protected abstract Connection open(Peer peer, Identity identity, Handshake handshake, Session session);
 
+    /** Which {@code endpoint} label this endpoint's connections count under. */
+    protected abstract Metrics.Endpoint endpoint();
+
     @Override
     public final void onOpen(Session session, EndpointConfig config) {
         session.addMessageHandler(ClientMessage.class, (MessageHandler.Whole<ClientMessage>) message -> {
@@ -49,7 +53,8 @@ public abstract class SwitchboardEndpoint extends Endpoint {
                 current.heard();
             }
         });
-        Connection opened = transport.open(session, (peer, identity, handshake) -> open(peer, identity, handshake, session));
+        Connection opened = transport.open(session, endpoint(),
+                (peer, identity, handshake) -> open(peer, identity, handshake, session));
         boolean endNow;
         synchronized (this) {
             connection = opened;
@@ -74,6 +79,7 @@ public abstract class SwitchboardEndpoint extends Endpoint {
             current = connection;
         }
         if (current != null) {
+            transport.onClose(current, reason.getCloseCode().getCode());
             current.closed();
         }
     }

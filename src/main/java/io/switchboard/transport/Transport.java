@@ -4,6 +4,7 @@ import io.switchboard.Limits;
 import io.switchboard.identity.Authenticator;
 import io.switchboard.identity.Handshake;
 import io.switchboard.identity.Identity;
+import io.switchboard.ops.Metrics;
 import io.switchboard.protocol.CloseCode;
 import io.switchboard.protocol.FrameRejected;
 import io.switchboard.protocol.Refusal;
@@ -31,6 +32,7 @@ public final class Transport implements AutoCloseable {
     private final Authenticator authenticator;
     private final Connections connections;
     private final Admission admission;
+    private final Metrics metrics;
     private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
         Thread thread = new Thread(runnable, "switchboard-heartbeat");
         thread.setDaemon(true);
@@ -42,6 +44,11 @@ public final class Transport implements AutoCloseable {
     }
 
     public Transport(Limits limits, Authenticator authenticator, Admission admission) {
+        this(limits, authenticator, admission, Metrics.disabled());
+    }
+
+    public Transport(Limits limits, Authenticator authenticator, Admission admission, Metrics metrics) {
+        this.metrics = metrics;
         this.limits = limits;
         this.authenticator = authenticator;
         this.admission = admission;
@@ -62,6 +69,10 @@ public final class Transport implements AutoCloseable {
         return admission;
     }
 
+    public Metrics metrics() {
+        return metrics;
+    }
+
     /** Builds a connection once the handshake has proved who is calling. */
     @FunctionalInterface
     public interface Opener<C extends Connection> {
@@ -73,7 +84,7 @@ public final class Transport implements AutoCloseable {
      * Opens a connection: identity (4500/4001), then the opener's own checks (name 4502, connections
      * per user 1008), then its welcome. Returns null when the connection was refused and closed.
      */
-    public <C extends Connection> C open(Session session, Opener<C> opener) {
+    public <C extends Connection> C open(Session session, Metrics.Endpoint endpoint, Opener<C> opener) {
         session.setMaxIdleTimeout(0); // our heartbeat decides; the container's timer is reset by our own sends
         session.setMaxTextMessageBufferSize(limits.maxMessageBytes());
         session.setMaxBinaryMessageBufferSize(1024);
@@ -81,7 +92,7 @@ public final class Transport implements AutoCloseable {
         // Taken out, not kept: every open connection would otherwise hold its request's headers for life.
         Handshake handshake = (Handshake) properties.remove(Handshake.class.getName());
         Peer peer = new SessionPeer(session, handshake == null ? Handshake.UNKNOWN_ADDRESS : handshake.remoteAddress(),
-                limits.maxQueuedBytes(), scheduler, limits.closeGrace().toMillis());
+                limits.maxQueuedBytes(), scheduler, limits.closeGrace().toMillis(), metrics.endpoint(endpoint), metrics);
         Identity identity = null;
         try {
             if (properties.containsKey(SwitchboardConfigurator.ORIGIN_REFUSED)) {
@@ -95,16 +106,16 @@ public final class Transport implements AutoCloseable {
             }
             identity = authenticator.authenticate(handshake);
             if (!admission.handshakeByUser(identity.user())) {
-                throw new Refusal(CloseCode.TOO_SLOW, "too many handshakes for this user: try again later");
+                refuse(peer, identity, new Refusal(CloseCode.TOO_SLOW, "too many handshakes for this user: try again later"),
+                        Metrics.Refused.RATE);
+                return null;
             }
             Identity proven = identity;
             C connection = Outbox.call(() -> opener.open(peer, proven, handshake));
             expireAt(connection, identity.expires());
             return connection;
         } catch (Refusal refusal) {
-            SecurityLog.event(event(refusal.code()), peer.remoteAddress(), identity == null ? null : identity.user(),
-                    "closed " + refusal.code().code() + " " + refusal.reason());
-            peer.close(refusal.code(), refusal.reason());
+            refuse(peer, identity, refusal, Metrics.Refused.of(refusal.code()));
             return null;
         }
     }
@@ -149,6 +160,26 @@ public final class Transport implements AutoCloseable {
             SecurityLog.event(event(refusal.code()), peer.remoteAddress(), identity.user(),
                     "refused " + refusal.code().code() + " " + refusal.reason());
             throw refusal;
+        }
+    }
+
+    private void refuse(Peer peer, Identity identity, Refusal refusal, Metrics.Refused reason) {
+        metrics.refused(reason);
+        SecurityLog.event(event(refusal.code()), peer.remoteAddress(), identity == null ? null : identity.user(),
+                "closed " + refusal.code().code() + " " + refusal.reason());
+        peer.close(refusal.code(), refusal.reason());
+    }
+
+    /**
+     * The session closed. A connection that we did not close, with a code a client has no reason to
+     * send (1002, 1007, 1009), was closed by the container (Tyrus's UTF-8 and size checks) or by the
+     * standalone frame guard: a close the server sent, counted and logged like ours.
+     */
+    public void onClose(Connection connection, int code) {
+        if (connection != null && !connection.isClosed() && (code == 1002 || code == 1007 || code == 1009)) {
+            metrics.closed(code);
+            ConnectionLog.closed(connection.peer().id(), connection.peer().remoteAddress(), connection.user(), code,
+                    "closed by the WebSocket layer");
         }
     }
 

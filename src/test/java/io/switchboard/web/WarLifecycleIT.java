@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.EventStreamRecorder;
 import io.switchboard.WsRecorder;
+import io.switchboard.ops.Scrape;
 import io.switchboard.protocol.ServerMessage;
 import io.switchboard.protocol.ServerMessage.Ack;
 import io.switchboard.protocol.ServerMessage.Message;
@@ -280,6 +281,103 @@ class WarLifecycleIT {
         }
     }
 
+    @Test
+    @Order(15)
+    void healthProbesAnswerUp(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        for (String path : List.of("health/live", "health/ready")) {
+            HttpResponse<String> answer = SwitchboardWar.get(base(url).resolve(path), null);
+            assertEquals(200, answer.statusCode(), path);
+            assertEquals("{\"status\":\"UP\"}", answer.body(), path);
+        }
+    }
+
+    /**
+     * Section 10 in the container: the WAR's own registry at /switchboard/metrics (not Payara's
+     * MicroProfile metrics), every required name and label, and counters that move with traffic,
+     * a slow client's 1013 included (a notification stream that stops reading while a backend publishes).
+     */
+    @Test
+    @Order(16)
+    void metricsAreScrapedFromTheWarAndMoveWithTraffic(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
+        URI base = base(url);
+        Scrape before = scrape(base);
+        for (String endpoint : List.of("chat", "notifications", "events")) {
+            before.value("switchboard_connections", "endpoint", endpoint);
+            before.value("switchboard_frames_received_total", "endpoint", endpoint);
+            before.value("switchboard_frames_sent_total", "endpoint", endpoint);
+        }
+        for (String kind : List.of("message", "inbox", "topic")) {
+            before.value("switchboard_published_total", "kind", kind);
+            before.value("switchboard_publish_seconds_bucket", "kind", kind, "le", "+Inf");
+        }
+        before.value("switchboard_fanout_seconds_bucket", "le", "+Inf");
+        assertEquals("histogram", before.type("switchboard_fanout_seconds"));
+        assertEquals("gauge", before.type("switchboard_connections"));
+        double overflows = before.value("switchboard_queue_overflows_total");
+        double closes1013 = before.value("switchboard_closes_total", "code", "1013");
+        double says = before.value("switchboard_published_total", "kind", "message");
+
+        try (WsRecorder ivy = WsRecorder.open(ws(base, "chat/metrics-room?user=ivy"))) {
+            ivy.expect(Welcome.class);
+            Scrape open = scrape(base);
+            assertEquals(before.value("switchboard_connections", "endpoint", "chat") + 1,
+                    open.value("switchboard_connections", "endpoint", "chat"));
+            ivy.send("{\"type\":\"say\",\"text\":\"counted\",\"ref\":\"m1\"}");
+            ivy.await(Ack.class);
+            Scrape after = scrape(base);
+            assertEquals(says + 1, after.value("switchboard_published_total", "kind", "message"));
+            assertTrue(after.value("switchboard_frames_received_total", "endpoint", "chat")
+                    > before.value("switchboard_frames_received_total", "endpoint", "chat"));
+        }
+
+        String padding = "x".repeat(3_900);
+        try (WsRecorder slow = WsRecorder.open(ws(base, "notifications?user=slow-war"))) {
+            slow.expect(Welcome.class);
+            slow.stopReading();
+            int published = 0;
+            while (scrape(base).value("switchboard_queue_overflows_total") < overflows + 1) {
+                if (published >= 3_000) {
+                    throw new AssertionError("no overflow after " + published + " publishes of about 20 KB");
+                }
+                for (int i = 0; i < 10; i++) {
+                    HttpResponse<String> answer = publish(base, "{\"user\":\"slow-war\",\"title\":\"fill\",\"body\":\""
+                            + padding + "\",\"data\":{\"pad\":\"" + padding.repeat(4) + "\"}}");
+                    if (answer.statusCode() == 429) {
+                        sleep(100); // the publish rate limit: wait for tokens
+                    }
+                    published++;
+                }
+            }
+            // The close frame waits behind the megabytes the client has not read, and the server cuts
+            // the socket after switchboard.closeGraceMs: what the client sees is not the point here
+            // (SlowConsumerStandaloneTest reads its 1013), the server's count is.
+            long deadline = System.nanoTime() + WsRecorder.WAIT.toNanos();
+            while (scrape(base).value("switchboard_closes_total", "code", "1013") < closes1013 + 1) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no 1013 close counted within " + WsRecorder.WAIT);
+                }
+                sleep(50);
+            }
+        }
+        assertEquals(closes1013 + 1, scrape(base).value("switchboard_closes_total", "code", "1013"));
+        assertEquals(overflows + 1, scrape(base).value("switchboard_queue_overflows_total"));
+    }
+
+    private static Scrape scrape(URI base) {
+        HttpResponse<String> answer = SwitchboardWar.get(base.resolve("metrics"), null);
+        assertEquals(200, answer.statusCode(), answer.body());
+        return Scrape.parse(answer.body());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** A POST on a plain socket: the headers now, the body as the test writes it. */
     private static java.net.Socket rawPost(URI base, String authorization, long contentLength) throws java.io.IOException {
         java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), base.getPort());
@@ -327,7 +425,7 @@ class WarLifecycleIT {
     }
 
     @Test
-    @Order(15)
+    @Order(17)
     void theEventStreamDeliversTheWelcomeThenNotificationsWithIdsAndUnread(
             @ArquillianResource @OperateOnDeployment(WAR) URL url) {
         URI base = base(url);
@@ -357,7 +455,7 @@ class WarLifecycleIT {
     }
 
     @Test
-    @Order(16)
+    @Order(18)
     void theEventStreamRecoversWithLastEventIdAndRefusesInHttp(@ArquillianResource @OperateOnDeployment(WAR) URL url) {
         URI base = base(url);
         String last;
