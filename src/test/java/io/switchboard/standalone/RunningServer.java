@@ -160,7 +160,17 @@ public final class RunningServer implements AutoCloseable, BeforeAllCallback, Af
 
     private static HttpResponse<String> send(HttpRequest request) {
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            try {
+                return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                // A pooled keep-alive connection the server had just closed (its idle request deadline)
+                // took the request and no byte of it reached the server: the client does not retry a
+                // POST by itself, so do it once, on a fresh connection.
+                if (e.getMessage() == null || !e.getMessage().contains("received no bytes")) {
+                    throw e;
+                }
+                return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
