@@ -31,8 +31,8 @@ final class Room {
 
     private static final Logger LOG = Logger.getLogger(Room.class.getName());
     static final int MAX_LISTED_MEMBERS = 100;
-    /** Read marks remembered for welcomes: more than the members a welcome lists, so a joiner's own stays. */
-    private static final int KNOWN_MARKS = 4 * MAX_LISTED_MEMBERS;
+    /** Read marks remembered for welcomes: more than the members a welcome lists. */
+    private static final int KNOWN_MARKS = 2 * MAX_LISTED_MEMBERS;
 
     private final String name;
     private final String key;
@@ -45,7 +45,8 @@ final class Room {
     /**
      * Marks above 0 read from the store for joiners and the members listed to them, or announced
      * since, most recent last: what a welcome's {@code reads} is built from, under the channel's
-     * lock where the store cannot be asked. Guarded by itself; bounded by {@link #KNOWN_MARKS}.
+     * lock where the store cannot be asked. Guarded by itself; bounded by {@link #KNOWN_MARKS}, and
+     * emptied when the room here has no member left (a room kept idle holds none).
      */
     private final Map<String, Long> knownMarks = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -88,13 +89,13 @@ final class Room {
         String user = connection.user();
         List<String> listed = new ArrayList<>(presence.users(key, MAX_LISTED_MEMBERS));
         listed.add(user);
-        marks.marks(key, listed).whenComplete((found, error) -> {
+        marks.marks(key, listed).whenComplete((read, error) -> {
+            Map<String, Long> found = read == null ? Map.of() : read;
             if (error != null) {
                 // The welcome still goes; marks not read now arrive with the next receipts.
                 LOG.log(Level.FINE, "reading the read marks of " + name + " failed", error);
-            } else {
-                remember(found);
             }
+            remember(found);
             channel.join(connection, since, epoch, () -> {
                 Presence.Change change = presence.join(key, user, connection.peer().id());
                 if (change.changed()) {
@@ -103,17 +104,18 @@ final class Room {
             }, snapshot -> {
                 List<String> members = presence.users(key, MAX_LISTED_MEMBERS);
                 return frame(ServerMessage.Welcome.chat(name, user, presence.count(key), members, snapshot.seq(),
-                        snapshot.epoch(), snapshot.recovered(), reads(members), snapshot.items()));
+                        snapshot.epoch(), snapshot.recovered(), reads(members, found), snapshot.items()));
             });
         });
     }
 
     /** {@code welcome.reads}: the listed members' marks above 0, the ones read here but not yet written included. */
-    private Map<String, Long> reads(List<String> members) {
+    private Map<String, Long> reads(List<String> members, Map<String, Long> found) {
         Map<String, Long> reads = new TreeMap<>();
         synchronized (knownMarks) {
             for (String member : members) {
-                long mark = Math.max(knownMarks.getOrDefault(member, 0L), receipts.known(name, member));
+                long known = Math.max(knownMarks.getOrDefault(member, 0L), found.getOrDefault(member, 0L));
+                long mark = Math.max(known, receipts.known(name, member));
                 if (mark > 0) {
                     reads.put(member, mark);
                 }
@@ -166,6 +168,11 @@ final class Room {
                 channel.broadcast(frame(ServerMessage.Presence.leave(user, change.count())), member -> true);
             }
         });
+        if (channel.isIdle()) {
+            synchronized (knownMarks) {
+                knownMarks.clear(); // the next joiner reads the marks again
+            }
+        }
     }
 
     /** Publishes {@code text}; acknowledges once it is stored, or the first seq again when this user already sent {@code ref}. */

@@ -169,8 +169,9 @@ class ReceiptsStandaloneTest {
             for (int i = 1; i < marks.size(); i++) {
                 assertTrue(marks.get(i) > marks.get(i - 1), "receipts only go up: " + marks);
                 long gapMillis = TimeUnit.NANOSECONDS.toMillis(arrivals.get(i) - arrivals.get(i - 1));
-                // The server spaces them 1 s apart; the margin is for delivery jitter on a loaded machine.
-                assertTrue(gapMillis >= 800, "receipts " + gapMillis + " ms apart: " + marks);
+                // The server spaces them 1 s apart (reads came every 12 ms); the margin is for delivery
+                // jitter on a loaded machine, where one receipt may leave late and the next on time.
+                assertTrue(gapMillis >= 500, "receipts " + gapMillis + " ms apart: " + marks);
             }
             long lateMillis = TimeUnit.NANOSECONDS.toMillis(lastArrival - finished);
             assertTrue(lateMillis < 2000, "the latest mark came " + lateMillis + " ms after the last read");
