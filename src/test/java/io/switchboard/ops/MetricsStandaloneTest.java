@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -83,6 +84,12 @@ class MetricsStandaloneTest {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** Every test closes what it opens; the server may still be ending the previous test's connections. */
+    @BeforeEach
+    void noConnectionLeftFromAnotherTest() {
+        server.awaitConnections(0);
     }
 
     @Test
