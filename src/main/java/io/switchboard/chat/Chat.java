@@ -2,6 +2,7 @@ package io.switchboard.chat;
 
 import io.switchboard.Limits;
 import io.switchboard.channel.Channel;
+import io.switchboard.channel.LogStore;
 import io.switchboard.channel.Names;
 import io.switchboard.channel.Registry;
 import io.switchboard.channel.Store;
@@ -29,12 +30,13 @@ public final class Chat {
     }
 
     public Chat(Store store, ServerCodec codec, Limits limits, Connections connections, Metrics metrics) {
+        LogStore logs = metrics.timed(store.logs());
         this.codec = codec;
         this.limits = limits;
         this.connections = connections;
         Messages messages = new Messages(codec);
         this.rooms = new Registry<>(limits.maxChannels(),
-                name -> new Room(name, new Channel<>("room:" + name, store.logs().open("room:" + name, messages),
+                name -> new Room(name, new Channel<>("room:" + name, logs.open("room:" + name, messages),
                         messages, limits.retention(), limits.recoveryBudget(), metrics.channel(Metrics.Kind.MESSAGE)),
                         store.presence(), codec, limits),
                 room -> room.channel().close());
