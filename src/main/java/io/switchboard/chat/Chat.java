@@ -2,6 +2,7 @@ package io.switchboard.chat;
 
 import io.switchboard.Limits;
 import io.switchboard.channel.Channel;
+import io.switchboard.channel.LogStore;
 import io.switchboard.channel.Names;
 import io.switchboard.channel.Registry;
 import io.switchboard.channel.Store;
@@ -33,6 +34,7 @@ public final class Chat implements AutoCloseable {
     }
 
     public Chat(Store store, ServerCodec codec, Limits limits, Connections connections, Metrics metrics) {
+        LogStore logs = metrics.timed(store.logs());
         this.codec = codec;
         this.limits = limits;
         this.connections = connections;
@@ -40,7 +42,7 @@ public final class Chat implements AutoCloseable {
         // Receipts find a room when they are due; by then the registry exists.
         this.receipts = new Receipts(store.readMarks(), this::find);
         this.rooms = new Registry<>(limits.maxChannels(),
-                name -> new Room(name, new Channel<>(Room.logName(name), store.logs().open(Room.logName(name), messages),
+                name -> new Room(name, new Channel<>(Room.logName(name), logs.open(Room.logName(name), messages),
                         messages, limits.retention(), limits.recoveryBudget(), metrics.channel(Metrics.Kind.MESSAGE)),
                         store.presence(), store.readMarks(), receipts, codec, limits),
                 room -> room.channel().close());

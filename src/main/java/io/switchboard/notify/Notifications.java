@@ -2,6 +2,7 @@ package io.switchboard.notify;
 
 import io.switchboard.Limits;
 import io.switchboard.channel.Channel;
+import io.switchboard.channel.LogStore;
 import io.switchboard.channel.Registry;
 import io.switchboard.channel.Store;
 import io.switchboard.identity.Handshake;
@@ -29,20 +30,21 @@ public final class Notifications {
     }
 
     public Notifications(Store store, ServerCodec codec, Limits limits, Connections connections, Metrics metrics) {
+        LogStore logs = metrics.timed(store.logs());
         this.codec = codec;
         this.limits = limits;
         this.connections = connections;
         NotificationItems items = new NotificationItems(codec);
         this.inboxes = new Registry<>(limits.maxChannels(),
-                user -> new Inbox(user, channel("inbox:" + user, store, items, metrics.channel(Metrics.Kind.INBOX)), store.readMarks(), codec, limits.retention()),
+                user -> new Inbox(user, channel("inbox:" + user, logs, items, metrics.channel(Metrics.Kind.INBOX)), store.readMarks(), codec, limits.retention()),
                 inbox -> inbox.channel().close());
         this.topics = new Registry<>(limits.maxChannels(),
-                name -> new Topic(name, channel("topic:" + name, store, items, metrics.channel(Metrics.Kind.TOPIC)), codec),
+                name -> new Topic(name, channel("topic:" + name, logs, items, metrics.channel(Metrics.Kind.TOPIC)), codec),
                 topic -> topic.channel().close());
     }
 
-    private Channel<Notification> channel(String name, Store store, NotificationItems items, ChannelMeters meters) {
-        return new Channel<>(name, store.logs().open(name, items), items, limits.retention(), limits.recoveryBudget(), meters);
+    private Channel<Notification> channel(String name, LogStore logs, NotificationItems items, ChannelMeters meters) {
+        return new Channel<>(name, logs.open(name, items), items, limits.retention(), limits.recoveryBudget(), meters);
     }
 
     /** What a publisher sends, before the log numbers it. */

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.Settings;
+import io.switchboard.channel.LogStore;
 import io.switchboard.protocol.CloseCode;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -93,6 +94,8 @@ public final class Metrics {
     /** Close code to its counter; the codes of {@link CloseCode} exist from the start, others as they happen. */
     private final Map<Integer, Counter> closes = new ConcurrentHashMap<>();
     private final Counter overflows;
+    private final Timer storeAppends;
+    private final Timer storeReads;
 
     private Metrics(boolean enabled) {
         this.registry = enabled ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
@@ -108,8 +111,12 @@ public final class Metrics {
         }
         if (registry == null) {
             this.overflows = null;
+            this.storeAppends = null;
+            this.storeReads = null;
             return;
         }
+        this.storeAppends = storeTimer("append");
+        this.storeReads = storeTimer("read");
         for (Refused reason : Refused.values()) {
             refusals.put(reason, Counter.builder("switchboard.handshake.refusals")
                     .description("Connections refused at or right after the handshake, by reason")
@@ -143,6 +150,16 @@ public final class Metrics {
 
     public boolean isEnabled() {
         return registry != null;
+    }
+
+    private Timer storeTimer(String op) {
+        return Timer.builder("switchboard.store").description("From a log call to the store's answer: append (stored, committed) or read")
+                .tag("op", op).serviceLevelObjectives(BUCKETS).register(registry);
+    }
+
+    /** {@code logs} with appends and reads timed ({@code switchboard_store_seconds{op}}); {@code logs} itself with metrics off. */
+    public LogStore timed(LogStore logs) {
+        return registry == null ? logs : new TimedLogs(logs, storeAppends, storeReads);
     }
 
     public EndpointMeters endpoint(Endpoint endpoint) {

@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -85,6 +86,12 @@ class MetricsStandaloneTest {
         }
     }
 
+    /** Every test closes what it opens; the server may still be ending the previous test's connections. */
+    @BeforeEach
+    void noConnectionLeftFromAnotherTest() {
+        server.awaitConnections(0);
+    }
+
     @Test
     void everyMetricOfSection10IsThereWithItsTypeAndLabels() {
         Scrape scrape = scrape();
@@ -125,6 +132,9 @@ class MetricsStandaloneTest {
         for (String reason : List.of("origin", "rate", "identity", "forbidden", "name", "limit")) {
             scrape.value("switchboard_handshake_refusals_total", "reason", reason);
         }
+        assertEquals("histogram", scrape.type("switchboard_store_seconds"));
+        scrape.value("switchboard_store_seconds_bucket", "op", "append", "le", "+Inf");
+        scrape.value("switchboard_store_seconds_count", "op", "read");
         assertEquals("gauge", scrape.type("switchboard_queued_bytes"));
         assertEquals(1.0, scrape.value("switchboard_check_up", "check", "store"));
     }
@@ -138,6 +148,7 @@ class MetricsStandaloneTest {
         double says = before.value("switchboard_published_total", "kind", "message");
         double sayTimes = before.value("switchboard_publish_seconds_count", "kind", "message");
         double fanouts = before.value("switchboard_fanout_seconds_count");
+        double appends = before.value("switchboard_store_seconds_count", "op", "append");
         try (WsRecorder alice = server.chat("metrics-room", "alice")) {
             assertEquals(chatOpen + 1, scrape().value("switchboard_connections", "endpoint", "chat"));
             alice.send("{\"type\":\"ping\",\"ref\":\"p1\"}");
@@ -156,6 +167,7 @@ class MetricsStandaloneTest {
             assertEquals(says + 1, after.value("switchboard_published_total", "kind", "message"));
             assertEquals(sayTimes + 1, after.value("switchboard_publish_seconds_count", "kind", "message"));
             assertEquals(fanouts + 1, after.value("switchboard_fanout_seconds_count"), "one message to one member");
+            assertEquals(appends + 1, after.value("switchboard_store_seconds_count", "op", "append"));
             assertTrue(after.value("switchboard_publish_seconds_bucket", "kind", "message", "le", "+Inf") >= says + 1);
         }
         awaitAtLeast(0, () -> chatOpen - scrape().value("switchboard_connections", "endpoint", "chat"),
