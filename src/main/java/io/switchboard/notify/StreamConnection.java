@@ -141,37 +141,12 @@ final class StreamConnection extends Connection {
         return stream.offer(event);
     }
 
-    /** The inbox's view of the stream, and the connection's own peer. */
-    private static final class InboxView implements Peer {
-        private final EventStreamPeer stream;
-        /** Set once, in the connection's constructor, before the view is used. */
-        private StreamConnection owner;
+    /** What every view of the one stream passes straight to it: its identity, its queue, its flush. */
+    private abstract static class StreamView implements Peer {
+        protected final EventStreamPeer stream;
 
-        InboxView(EventStreamPeer stream) {
+        StreamView(EventStreamPeer stream) {
             this.stream = stream;
-        }
-
-        @Override
-        public boolean offer(Frame frame) {
-            if (frame == owner.welcome) {
-                return owner.welcome(frame);
-            }
-            String json = frame.text();
-            String type = EventText.type(json);
-            if ("notification".equals(type)) {
-                return stream.offer(Frame.of(EventText.event("notification", owner.epoch + ":" + EventText.seq(json), json)));
-            }
-            if ("unread".equals(type)) {
-                return stream.offer(Frame.of(EventText.event("unread", null, json)));
-            }
-            return true; // nothing else has an event on this transport
-        }
-
-        /** A stream cannot answer a ping: it counts as heard whenever its keep-alive comment goes out. */
-        @Override
-        public void ping() {
-            stream.ping();
-            owner.heard();
         }
 
         @Override
@@ -198,6 +173,39 @@ final class StreamConnection extends Connection {
         public void whenDrained(Runnable action) {
             stream.whenDrained(action);
         }
+    }
+
+    /** The inbox's view of the stream, and the connection's own peer. */
+    private static final class InboxView extends StreamView {
+        /** Set once, in the connection's constructor, before the view is used. */
+        private StreamConnection owner;
+
+        InboxView(EventStreamPeer stream) {
+            super(stream);
+        }
+
+        @Override
+        public boolean offer(Frame frame) {
+            if (frame == owner.welcome) {
+                return owner.welcome(frame);
+            }
+            String json = frame.text();
+            String type = EventText.type(json);
+            if ("notification".equals(type)) {
+                return stream.offer(Frame.of(EventText.event("notification", owner.epoch + ":" + EventText.seq(json), json)));
+            }
+            if ("unread".equals(type)) {
+                return stream.offer(Frame.of(EventText.event("unread", null, json)));
+            }
+            return true; // nothing else has an event on this transport
+        }
+
+        /** A stream cannot answer a ping: it counts as heard whenever its keep-alive comment goes out. */
+        @Override
+        public void ping() {
+            stream.ping();
+            owner.heard();
+        }
 
         @Override
         public void onFailure(Failure action) {
@@ -211,10 +219,11 @@ final class StreamConnection extends Connection {
     }
 
     /** This stream as a member of one topic's channel. */
-    private final class TopicMember implements Member, Peer {
+    private final class TopicMember extends StreamView implements Member {
         final Topic topic;
 
         TopicMember(Topic topic) {
+            super(StreamConnection.this.stream);
             this.topic = topic;
         }
 
@@ -248,31 +257,6 @@ final class StreamConnection extends Connection {
                 return true;
             }
             return afterWelcome(Frame.of(EventText.event("notification", null, json)));
-        }
-
-        @Override
-        public String id() {
-            return stream.id();
-        }
-
-        @Override
-        public String remoteAddress() {
-            return stream.remoteAddress();
-        }
-
-        @Override
-        public void flush() {
-            stream.flush();
-        }
-
-        @Override
-        public boolean backlogged() {
-            return stream.backlogged();
-        }
-
-        @Override
-        public void whenDrained(Runnable action) {
-            stream.whenDrained(action);
         }
 
         @Override
