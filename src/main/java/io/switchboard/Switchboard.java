@@ -2,6 +2,7 @@ package io.switchboard;
 
 import io.switchboard.channel.Store;
 import io.switchboard.chat.Chat;
+import io.switchboard.cluster.ClusterStore;
 import io.switchboard.chat.ChatEndpoint;
 import io.switchboard.chat.RoomMessagesApi;
 import io.switchboard.http.PublishKey;
@@ -81,7 +82,13 @@ public final class Switchboard implements AutoCloseable {
         this.admission = Admission.from(settings);
         this.metrics = Metrics.from(settings);
         this.transport = new Transport(limits, authenticator(auth, settings), admission, metrics);
-        this.store = store == null ? Stores.from(settings, host == Host.CONTAINER) : store;
+        Store own = store == null ? Stores.from(settings, host == Host.CONTAINER) : store;
+        try {
+            this.store = ClusterStore.around(own, settings, host == Host.CONTAINER);
+        } catch (RuntimeException e) {
+            own.close();
+            throw e;
+        }
         this.chat = new Chat(this.store, codec.server(), limits, transport.connections(), metrics);
         this.notifications = new Notifications(this.store, codec.server(), limits, transport.connections(), metrics);
         this.publishApi = new PublishApi(notifications, this.store.publishIds(), key, codec, limits);
@@ -100,10 +107,13 @@ public final class Switchboard implements AutoCloseable {
     }
 
     /**
-     * What {@code /health/ready} requires: the store; a cluster adds its own check here. Each
+     * What {@code /health/ready} requires: the store, and in a cluster, being part of it. Each
      * answers from a flag its owner keeps, never by a round trip.
      */
     private List<Check> readinessChecks() {
+        if (store instanceof ClusterStore cluster) {
+            return List.of(new Check("store", store::reachable), new Check("cluster", cluster::isMember));
+        }
         return List.of(new Check("store", store::reachable));
     }
 
@@ -123,7 +133,7 @@ public final class Switchboard implements AutoCloseable {
     String startLine() {
         StringBuilder line = new StringBuilder("Switchboard started: auth=").append(auth)
                 .append(", store=").append(store.kind()).append(store.reachable() ? " (reachable)" : " (UNREACHABLE)")
-                .append(", cluster=off, metrics=");
+                .append(", cluster=").append(store.cluster()).append(", metrics=");
         line.append(!metrics.isEnabled() ? "off" : metricsApi.isProtected() ? "on (key required)" : "on (open)");
         return line.toString();
     }

@@ -312,6 +312,24 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
         });
     }
 
+    /**
+     * As {@link #broadcast}, and to the members on the other nodes of a cluster whose user is not
+     * {@code exceptUser} (null: all of them). The other nodes are told once this node's frames have
+     * left, outside every lock.
+     */
+    public int broadcastEverywhere(Frame frame, Predicate<Member> here, String exceptUser) {
+        return Outbox.call(() -> {
+            int queued = broadcast(frame, here);
+            Outbox.afterFlush(() -> log.signal(frame.text(), exceptUser));
+            return queued;
+        });
+    }
+
+    @Override
+    public void signalled(String text, String exceptUser) {
+        broadcast(Frame.of(text), member -> exceptUser == null || !exceptUser.equals(member.user()));
+    }
+
     /** The members here, live or catching up. */
     public synchronized List<Member> members() {
         List<Member> all = new ArrayList<>(Arrays.asList(live));

@@ -35,6 +35,11 @@ public final class MemoryPresence implements Presence {
         return new Change(last, count);
     }
 
+    /** The channels with someone present. */
+    public synchronized List<String> channels() {
+        return List.copyOf(channels.keySet());
+    }
+
     @Override
     public synchronized int count(String channel) {
         LinkedHashMap<String, Integer> users = channels.get(channel);

@@ -219,6 +219,11 @@ public final class MemoryStore implements Store {
             log.listeners.add(listener);
         }
 
+        /** One node: its members already had the frame, and there is no other node to tell. */
+        @Override
+        public void signal(String text, String exceptUser) {
+        }
+
         @Override
         public synchronized void close() {
             if (closed) {

@@ -37,6 +37,14 @@ public interface NumberedLog<T> extends AutoCloseable {
     /** Hears of every item stored from now on, and of the log starting a new epoch. One listener per log handle. */
     void listen(Listener<T> listener);
 
+    /**
+     * Sends {@code text}, a frame that is not stored (presence, a receipt, typing, an unread
+     * count), to this log's members on the other nodes of a cluster, except the connections of
+     * {@code exceptUser} (null: none). A log of one node has no one to tell. Not a default method:
+     * a wrapper that forgot to pass it on would silently keep the other nodes uninformed.
+     */
+    void signal(String text, String exceptUser);
+
     /** Releases this handle: its listener hears nothing more. Idempotent. */
     @Override
     void close();
@@ -52,6 +60,10 @@ public interface NumberedLog<T> extends AutoCloseable {
 
         /** The log lost items (a wiped store, a data grid that lost a partition) and starts over as {@code position}. */
         default void reset(Position position) {
+        }
+
+        /** A frame another node {@linkplain #signal signalled} to this log's members. */
+        default void signalled(String text, String exceptUser) {
         }
     }
 }

@@ -19,6 +19,19 @@ public interface Presence {
     /** At most {@code max} user ids present, in join order. */
     List<String> users(String channel, int max);
 
+    /**
+     * Hears of users who left because their node did (a cluster member that died or left): for each
+     * channel and user with no connection left anywhere, with the count after. Called on the
+     * cluster's thread; one node's presence never calls it.
+     */
+    default void onDeparture(Departures departures) {
+    }
+
+    @FunctionalInterface
+    interface Departures {
+        void departed(String channel, String user, int count);
+    }
+
     /** {@code changed}: the user joined or left with this connection; {@code count}: users present after it. */
     record Change(boolean changed, int count) {
     }

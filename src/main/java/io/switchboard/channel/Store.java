@@ -22,6 +22,11 @@ public interface Store extends AutoCloseable {
         return true;
     }
 
+    /** The cluster this store is shared in, as the start line shows it; {@code off} for one node. */
+    default String cluster() {
+        return "off";
+    }
+
     @Override
     void close();
 }

@@ -46,6 +46,14 @@ public final class Chat implements AutoCloseable {
                         messages, limits.retention(), limits.recoveryBudget(), metrics.channel(Metrics.Kind.MESSAGE)),
                         store.presence(), store.readMarks(), receipts, codec, limits),
                 room -> room.channel().close());
+        store.presence().onDeparture((log, user, count) -> {
+            if (log.startsWith("room:")) {
+                Room room = rooms.find(log.substring("room:".length()));
+                if (room != null) {
+                    room.departed(user, count);
+                }
+            }
+        });
     }
 
     /**

@@ -99,7 +99,8 @@ final class Room {
             channel.join(connection, since, epoch, () -> {
                 Presence.Change change = presence.join(key, user, connection.peer().id());
                 if (change.changed()) {
-                    channel.broadcast(frame(ServerMessage.Presence.join(user, change.count())), member -> member != connection);
+                    channel.broadcastEverywhere(frame(ServerMessage.Presence.join(user, change.count())),
+                            member -> member != connection, null);
                 }
             }, snapshot -> {
                 List<String> members = presence.users(key, MAX_LISTED_MEMBERS);
@@ -156,7 +157,7 @@ final class Room {
     /** A user's mark moved up to {@code mark}: one frame to every member, the user's own connections too. */
     void receipt(String user, long mark) {
         remember(Map.of(user, mark));
-        channel.broadcast(frame(new ServerMessage.Receipt(user, mark)), member -> true);
+        channel.broadcastEverywhere(frame(new ServerMessage.Receipt(user, mark)), member -> true, null);
     }
 
     /** Removes a member: {@code leave} to the others when it was the user's last connection. */
@@ -165,7 +166,7 @@ final class Room {
         channel.leave(connection, () -> {
             Presence.Change change = presence.leave(key, user, connection.peer().id());
             if (change.changed()) {
-                channel.broadcast(frame(ServerMessage.Presence.leave(user, change.count())), member -> true);
+                channel.broadcastEverywhere(frame(ServerMessage.Presence.leave(user, change.count())), member -> true, null);
             }
         });
         if (channel.isIdle()) {
@@ -173,6 +174,11 @@ final class Room {
                 knownMarks.clear(); // the next joiner reads the marks again
             }
         }
+    }
+
+    /** {@code user} left with their node (a cluster member that died): {@code leave} to the members here only, as every node does. */
+    void departed(String user, int count) {
+        channel.broadcast(frame(ServerMessage.Presence.leave(user, count)), member -> true);
     }
 
     /** Publishes {@code text}; acknowledges once it is stored, or the first seq again when this user already sent {@code ref}. */
@@ -202,7 +208,7 @@ final class Room {
     /** {@code typing} to the connections of the other users; not stored. */
     void typing(ChatConnection typist) {
         String user = typist.user();
-        channel.broadcast(frame(new ServerMessage.Typing(user)), member -> !member.user().equals(user));
+        channel.broadcastEverywhere(frame(new ServerMessage.Typing(user)), member -> !member.user().equals(user), user);
     }
 
     private Frame frame(ServerMessage message) {

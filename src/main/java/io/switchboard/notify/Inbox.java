@@ -84,7 +84,7 @@ final class Inbox {
         return channel.position().thenCompose(position -> marks.advance(key, user, Math.min(seq, position.latest()))
                 .thenCompose(mark -> channel.position().thenApply(now -> {
                     ServerMessage.Unread unread = new ServerMessage.Unread(unread(now, mark), mark, null);
-                    channel.broadcast(Frame.of(codec.encode(unread)), member -> member != reader);
+                    channel.broadcastEverywhere(Frame.of(codec.encode(unread)), member -> member != reader, null);
                     return unread;
                 })));
     }

@@ -59,6 +59,11 @@ final class TimedLogs implements LogStore {
         }
 
         @Override
+        public void signal(String text, String exceptUser) {
+            log.signal(text, exceptUser);
+        }
+
+        @Override
         public void close() {
             log.close();
         }

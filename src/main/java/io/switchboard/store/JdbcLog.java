@@ -57,6 +57,11 @@ final class JdbcLog<T> implements NumberedLog<T> {
         }
     }
 
+    /** One node: its members already had the frame; a cluster wraps this log and carries signals itself. */
+    @Override
+    public void signal(String text, String exceptUser) {
+    }
+
     @Override
     public void close() {
         if (!closed) {

@@ -196,6 +196,10 @@ class ChannelTest {
         }
 
         @Override
+        public void signal(String text, String exceptUser) {
+        }
+
+        @Override
         public void listen(Listener<T> listener) {
         }
 

@@ -112,6 +112,10 @@ public final class DelayedSharedStore {
         }
 
         @Override
+        public void signal(String text, String exceptUser) {
+        }
+
+        @Override
         public void listen(Listener<T> listener) {
             log.listen(item -> {
                 if (appending.get()) {

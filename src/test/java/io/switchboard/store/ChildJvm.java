@@ -20,12 +20,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A JVM of the test's own class path running one main class, its output lines in a queue; the tests kill it. */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
-    final Process process;
+    public final Process process;
     final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
-    ChildJvm(Class<?> main, Map<String, String> settings) throws Exception {
+    public ChildJvm(Class<?> main, Map<String, String> settings) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
@@ -73,7 +73,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** The next line starting with {@code prefix}, within 60 s; other lines are skipped. */
-    String await(String prefix) throws InterruptedException {
+    public String await(String prefix) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         List<String> seen = new ArrayList<>();
         while (System.nanoTime() < end) {
@@ -93,13 +93,13 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, no store close. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the child died");
     }
 
     /** SIGTERM: the shutdown hooks run. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             kill();

@@ -17,13 +17,13 @@ import java.util.UUID;
  * the PostgreSQL that {@code .ci/postgresql.sh} prepares (docs/storage.md). PostgreSQL that cannot
  * be reached fails the test with the way to start it: these tests never skip.
  */
-final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements AutoCloseable {
 
-    enum Kind { H2, POSTGRESQL }
+    public enum Kind { H2, POSTGRESQL }
 
     static final String PG_URL = env("SWITCHBOARD_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/switchboard_test");
-    static final String PG_USER = env("SWITCHBOARD_TEST_PG_USER", "switchboard");
-    static final String PG_PASSWORD = env("SWITCHBOARD_TEST_PG_PASSWORD", "switchboard");
+    public static final String PG_USER = env("SWITCHBOARD_TEST_PG_USER", "switchboard");
+    public static final String PG_PASSWORD = env("SWITCHBOARD_TEST_PG_PASSWORD", "switchboard");
 
     final Kind kind;
     private final Path dir;
@@ -40,7 +40,7 @@ final class TestDatabase implements AutoCloseable {
         return v == null || v.isBlank() ? System.getProperty(name, fallback) : v;
     }
 
-    static TestDatabase create(Kind kind, Path tmp) {
+    public static TestDatabase create(Kind kind, Path tmp) {
         if (kind == Kind.H2) {
             return new TestDatabase(kind, tmp, null);
         }
@@ -64,7 +64,7 @@ final class TestDatabase implements AutoCloseable {
         return DriverManager.getConnection(url, PG_USER, PG_PASSWORD);
     }
 
-    String url() {
+    public String url() {
         return kind == Kind.H2 ? null : PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
