@@ -54,6 +54,15 @@ final class Loop implements AutoCloseable {
     }
 
     Conn connect(String path, int id) {
+        return connect(path, id, address);
+    }
+
+    /** As {@link #connect(String, int)}, to another port on the same host (another node of a cluster). */
+    Conn connect(String path, int id, int port) {
+        return connect(path, id, port == address.getPort() ? address : new InetSocketAddress(address.getAddress(), port));
+    }
+
+    private Conn connect(String path, int id, InetSocketAddress to) {
         Conn c = new Conn(this, id, path);
         c.startedNanos = System.nanoTime();
         try {
@@ -61,7 +70,7 @@ final class Loop implements AutoCloseable {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             c.ch = ch;
-            if (ch.connect(address)) {
+            if (ch.connect(to)) {
                 c.key = ch.register(selector, SelectionKey.OP_READ, c);
                 sendUpgrade(c);
             } else {

@@ -12,6 +12,9 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         Options o = new Options(args);
+        if (o.workload.equals("probe-cluster")) {
+            System.exit(ClusterProbe.run(o));
+        }
         Workload w = switch (o.workload) {
             case "fanout" -> new Fanout(o);
             case "roundtrip" -> new RoundTrip(o);

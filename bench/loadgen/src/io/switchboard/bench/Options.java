@@ -16,6 +16,10 @@ final class Options {
     final String kind;
     /** The application's base path: "" standalone, "/switchboard" for the WAR under its context root. */
     final String base;
+    /** The servers' ports ({@code --ports a,b,c}: the nodes of a cluster); connection i goes to {@code ports[i % n]}. */
+    final int[] ports;
+    /** The other nodes' pids ({@code --pids}), whose CPU counts with the server's. */
+    final long[] morePids;
 
     Options(String[] args) {
         for (int i = 0; i < args.length; i++) {
@@ -33,6 +37,14 @@ final class Options {
         pid = Long.parseLong(values.getOrDefault("pid", "0"));
         kind = values.getOrDefault("kind", "other");
         base = values.getOrDefault("base", "");
+        ports = java.util.Arrays.stream(values.getOrDefault("ports", Integer.toString(port)).split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        morePids = values.containsKey("pids")
+                ? java.util.Arrays.stream(values.get("pids").split(",")).mapToLong(Long::parseLong).toArray() : new long[0];
+    }
+
+    int portFor(int connection) {
+        return ports[connection % ports.length];
     }
 
     int i(String name, int full, int quickValue) {

@@ -60,6 +60,15 @@ final class Probe {
         return sum;
     }
 
+    /** CPU ticks of the server and, for a cluster, of its other nodes. */
+    static long serverTicks(Options o) throws IOException {
+        long ticks = cpuTicks(Long.toString(o.pid));
+        for (long pid : o.morePids) {
+            ticks += cpuTicks(Long.toString(pid));
+        }
+        return ticks;
+    }
+
     /** Where a measured phase's CPU went: the server's and the generator's CPU and run-queue wait. */
     static final class Phase {
         private final Options o;
@@ -73,7 +82,7 @@ final class Probe {
             this.o = o;
             gen0 = cpuTicks("self");
             genWait0 = runqueueWaitNanos("self");
-            srv0 = o.pid > 0 ? cpuTicks(Long.toString(o.pid)) : 0;
+            srv0 = o.pid > 0 ? serverTicks(o) : 0;
             srvWait0 = o.pid > 0 ? runqueueWaitNanos(Long.toString(o.pid)) : 0;
         }
 
@@ -85,7 +94,7 @@ final class Probe {
             if (o.pid <= 0) {
                 return Double.NaN;
             }
-            double serverCpu = (cpuTicks(Long.toString(o.pid)) - srv0) / TICKS_PER_SECOND;
+            double serverCpu = (serverTicks(o) - srv0) / TICKS_PER_SECOND;
             Workload.result(prefix + "_server_cpu_pct", 100 * serverCpu / secs);
             Workload.result(prefix + "_server_wait_pct", 100 * (runqueueWaitNanos(Long.toString(o.pid)) - srvWait0) / 1e9 / secs);
             return serverCpu;

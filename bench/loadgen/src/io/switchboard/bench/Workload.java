@@ -131,7 +131,7 @@ abstract class Workload implements Loop.Handler {
         int[] launched = {0};
         Runnable launch = () -> {
             while (launched[0] < n && launched[0] - (welcomed - welcomedBefore) - (failedOpens - failedBefore) < inFlight) {
-                conns[launched[0]] = loop.connect(o.base + path.apply(launched[0]), launched[0]);
+                conns[launched[0]] = loop.connect(o.base + path.apply(launched[0]), launched[0], o.portFor(launched[0]));
                 launched[0]++;
             }
         };

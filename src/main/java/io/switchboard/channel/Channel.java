@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -47,7 +48,8 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
     private final int retention;
     /** UTF-16 units of item frames a welcome or one catch-up step may carry. */
     private final int budget;
-    private final CompletableFuture<Position> ready;
+    /** The log's position once first read; replaced when that read failed, so the next caller tries again. */
+    private final AtomicReference<CompletableFuture<Position>> ready = new AtomicReference<>();
     private final ChannelMeters meters;
 
     // Everything below is guarded by this.
@@ -76,10 +78,37 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
         this.retention = retention;
         this.budget = Math.max(1, budget);
         log.listen(this);
-        this.ready = log.position().thenApply(position -> {
+        this.ready.set(open());
+    }
+
+    private CompletableFuture<Position> open() {
+        return log.position().thenApply(position -> {
             Outbox.run(() -> initialize(position));
             return position;
         });
+    }
+
+    /**
+     * The log's position as first read. When that read failed (the store could not be reached),
+     * the next caller reads it again: a channel first used during an outage works once the store
+     * is back, without being forgotten first.
+     */
+    private CompletableFuture<Position> ready() {
+        CompletableFuture<Position> current = ready.get();
+        if (!current.isCompletedExceptionally()) {
+            return current;
+        }
+        CompletableFuture<Position> retry = new CompletableFuture<>();
+        if (ready.compareAndSet(current, retry)) {
+            open().whenComplete((position, error) -> {
+                if (error != null) {
+                    retry.completeExceptionally(error);
+                } else {
+                    retry.complete(position);
+                }
+            });
+        }
+        return ready.get();
     }
 
     public String name() {
@@ -125,7 +154,14 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
      */
     public CompletableFuture<Void> join(Member member, Long since, String sinceEpoch, Runnable joined,
                                         Function<Snapshot<T>, Frame> welcome) {
-        return ready.thenAccept(position -> Outbox.run(() -> start(member, since, sinceEpoch, joined, welcome)));
+        return ready().thenAccept(position -> Outbox.run(() -> start(member, since, sinceEpoch, joined, welcome)))
+                .whenComplete((done, error) -> {
+                    if (error != null) {
+                        // No welcome can be built: the client reconnects (with backoff) and tries again.
+                        LOG.log(Level.FINE, "joining " + name + " failed", error);
+                        member.close(CloseCode.RECONNECT, "the store cannot be reached: reconnect");
+                    }
+                });
     }
 
     private void start(Member member, Long since, String sinceEpoch, Runnable joined, Function<Snapshot<T>, Frame> welcome) {
@@ -350,19 +386,19 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
 
     /** As {@link #publish(Object, String)}; {@code receivedNanos} ({@link System#nanoTime()}) is when the say or publish arrived. */
     public CompletableFuture<Published<T>> publish(T draft, String key, long receivedNanos) {
-        return ready.thenCompose(position -> log.append(draft, key)).thenApply(appended -> {
+        return ready().thenCompose(position -> log.append(draft, key)).thenApply(appended -> {
             if (appended.duplicate()) {
                 return new Published<>(appended.item(), 0, true);
             }
             meters.published(receivedNanos);
             int count = Outbox.call(() -> accept(appended.item()));
-            return new Published<>(appended.item(), count, false);
+            return new Published<>(appended.item(), count + appended.elsewhere(), false);
         });
     }
 
     /** Where the log stands as this node has delivered it. */
     public CompletableFuture<Position> position() {
-        return ready.thenApply(position -> current());
+        return ready().thenApply(position -> current());
     }
 
     private synchronized Position current() {
@@ -371,7 +407,12 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
 
     @Override
     public void appended(T item) {
-        Outbox.run(() -> accept(item));
+        appendedCounting(item);
+    }
+
+    @Override
+    public int appendedCounting(T item) {
+        return Outbox.call(() -> accept(item));
     }
 
     @Override
@@ -529,7 +570,7 @@ public final class Channel<T> implements NumberedLog.Listener<T> {
 
     /** Up to {@code limit} items before {@code before} (null: the latest), oldest first, within the budget. */
     public CompletableFuture<Page<T>> before(Long before, int limit) {
-        return ready.thenCompose(position -> {
+        return ready().thenCompose(position -> {
             long end;
             long first;
             List<Entry<T>> cached;

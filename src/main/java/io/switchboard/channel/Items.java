@@ -16,4 +16,9 @@ public interface Items<T> {
     String json(T item);
 
     T parse(String json);
+
+    /** True when a publish answers how many connections the item reached ({@code delivered}): a cluster then asks the other nodes. */
+    default boolean countsDeliveries() {
+        return false;
+    }
 }

@@ -49,8 +49,16 @@ public interface NumberedLog<T> extends AutoCloseable {
     @Override
     void close();
 
-    /** A stored item, and whether it was stored before under the same key (nothing new was stored). */
-    record Appended<T>(T item, boolean duplicate) {
+    /**
+     * A stored item, whether it was stored before under the same key (nothing new was stored), and
+     * to how many members on other nodes it was queued (a cluster counts them for logs whose
+     * {@link Items#countsDeliveries} says so; 0 elsewhere).
+     */
+    record Appended<T>(T item, boolean duplicate, int elsewhere) {
+
+        public Appended(T item, boolean duplicate) {
+            this(item, duplicate, 0);
+        }
     }
 
     interface Listener<T> {
@@ -60,6 +68,12 @@ public interface NumberedLog<T> extends AutoCloseable {
 
         /** The log lost items (a wiped store, a data grid that lost a partition) and starts over as {@code position}. */
         default void reset(Position position) {
+        }
+
+        /** As {@link #appended}, telling to how many members here the item was queued (0 when it was before). */
+        default int appendedCounting(T item) {
+            appended(item);
+            return 0;
         }
 
         /** A frame another node {@linkplain #signal signalled} to this log's members. */

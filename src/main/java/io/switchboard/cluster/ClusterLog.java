@@ -46,12 +46,19 @@ final class ClusterLog<T> implements NumberedLog<T>, NumberedLog.Listener<T> {
 
     @Override
     public CompletableFuture<Appended<T>> append(T draft, String key) {
-        return base.append(draft, key).thenApply(appended -> {
-            if (!appended.duplicate()) {
-                heard.accumulateAndGet(items.seq(appended.item()), Math::max);
-                logs.announce(name, items.json(appended.item()));
+        return base.append(draft, key).thenCompose(appended -> {
+            if (appended.duplicate()) {
+                return CompletableFuture.completedFuture(appended);
             }
-            return appended;
+            heard.accumulateAndGet(items.seq(appended.item()), Math::max);
+            String json = items.json(appended.item());
+            if (!items.countsDeliveries()) {
+                logs.announce(name, json);
+                return CompletableFuture.completedFuture(appended);
+            }
+            // The publish API answers delivered over every node: the others say how many they queued it to.
+            return logs.announceCounted(name, json)
+                    .thenApply(elsewhere -> new Appended<>(appended.item(), false, elsewhere));
         });
     }
 
@@ -100,9 +107,12 @@ final class ClusterLog<T> implements NumberedLog<T>, NumberedLog.Listener<T> {
         }
     }
 
-    /** Another node stored this item ({@code json}: its frame). */
-    void announced(String json) {
-        appended(items.parse(json));
+    /** Another node stored this item ({@code json}: its frame); to how many members here it was queued. */
+    int announced(String json) {
+        T item = items.parse(json);
+        heard.accumulateAndGet(items.seq(item), Math::max);
+        Listener<T> l = listener;
+        return l == null ? 0 : l.appendedCounting(item);
     }
 
     /** Reads what follows the last item heard: an announcement to this node may have been lost. */

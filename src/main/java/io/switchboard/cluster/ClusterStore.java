@@ -76,7 +76,8 @@ public final class ClusterStore implements Store {
             this.readMarks = base.readMarks();
             this.publishIds = base.publishIds();
         }
-        this.logs = new ClusterLogs(shared, bus);
+        this.logs = new ClusterLogs(shared, bus, () -> hz.getCluster().getMembers().stream()
+                .map(com.hazelcast.cluster.Member::getUuid).collect(java.util.stream.Collectors.toSet()));
         this.presence = new ClusterPresence(bus);
         bus.start(new Bus.Receiver() {
             @Override
@@ -84,7 +85,7 @@ public final class ClusterStore implements Store {
                 if (topic == Bus.PRESENCE) {
                     presence.received(origin, kind, fields);
                 } else {
-                    logs.received(kind, fields);
+                    logs.received(origin, kind, fields);
                 }
             }
 
@@ -109,6 +110,7 @@ public final class ClusterStore implements Store {
                 guarded(() -> {
                     bus.forget(gone);
                     presence.nodeLeft(gone);
+                    logs.nodeLeft(gone);
                     logs.check(-1); // what it announced last may never have arrived
                 });
             }
@@ -138,17 +140,25 @@ public final class ClusterStore implements Store {
      * @throws IllegalStateException (one line naming the setting) when the two cannot go together
      */
     public static Store around(Store base, Settings settings, boolean container) {
-        Grid grid = Grid.from(settings, container);
-        if (grid == null) {
+        boolean ownFile = base.kind().equals("embedded") || base.kind().equals("h2");
+        String mode = Grid.mode(settings, container);
+        if (ownFile && mode.equals("hazelcast")) {
+            throw refusal();
+        }
+        if (ownFile && mode.equals("auto")) {
+            // auto joins a grid only where it can: a node's own H2 file (Payara's default DataSource) cannot be shared.
+            LOG.info(() -> "cluster: off, running as one node: the store (" + base.kind() + ") is this node's own"
+                    + " database; a cluster needs PostgreSQL or switchboard.store=memory");
             return base;
         }
-        if (base.kind().equals("embedded")) {
-            grid.close();
-            throw new IllegalStateException("switchboard.store: the embedded database is one node's file and cannot be"
+        Grid grid = Grid.from(settings, container);
+        return grid == null ? base : new ClusterStore(base, grid, Limits.from(settings));
+    }
+
+    private static IllegalStateException refusal() {
+        return new IllegalStateException("switchboard.store: the embedded database (H2) is one node's file and cannot be"
                     + " shared by a cluster: set switchboard.store.url to PostgreSQL, or switchboard.store=memory"
                     + " (or switchboard.cluster=off)");
-        }
-        return new ClusterStore(base, grid, Limits.from(settings));
     }
 
     /** Split brain healed: the smaller side's rings were merged away, so every log open here starts a new epoch. */

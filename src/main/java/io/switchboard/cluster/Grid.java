@@ -66,13 +66,18 @@ public final class Grid implements AutoCloseable {
      * @throws IllegalStateException with one line naming the setting when the grid cannot be had
      */
     public static Grid from(Settings settings, boolean container) {
-        String mode = settings.get("switchboard.cluster", container ? "auto" : "off").toLowerCase(Locale.ROOT);
+        String mode = mode(settings, container);
         return switch (mode) {
             case "off" -> null;
             case "hazelcast" -> container ? containers(true) : embedded(settings);
             case "auto" -> containers(false);
             default -> throw new IllegalStateException("switchboard.cluster must be off, auto or hazelcast, not '" + mode + "'");
         };
+    }
+
+    /** {@code switchboard.cluster}: {@code off}, {@code auto} or {@code hazelcast} (unchecked). */
+    static String mode(Settings settings, boolean container) {
+        return settings.get("switchboard.cluster", container ? "auto" : "off").toLowerCase(Locale.ROOT);
     }
 
     /** The container's member; null (one node) when it has none and {@code required} is false. */

@@ -48,7 +48,11 @@ final class Inbox {
      * it carries); the event stream renders it as events.
      */
     CompletableFuture<Void> attach(Member member, Long since, String epoch, Function<ServerMessage.Welcome, Frame> render) {
-        return marks.get(key, user).thenCompose(readUpTo -> channel.join(member, since, epoch, () -> { },
+        return marks.get(key, user).whenComplete((readUpTo, error) -> {
+            if (error != null) {
+                member.close(io.switchboard.protocol.CloseCode.RECONNECT, "the store cannot be reached: reconnect");
+            }
+        }).thenCompose(readUpTo -> channel.join(member, since, epoch, () -> { },
                 snapshot -> render.apply(ServerMessage.Welcome.inbox(user, snapshot.seq(), snapshot.epoch(),
                         unread(snapshot.seq(), snapshot.firstRetained(), readUpTo), snapshot.recovered(),
                         snapshot.items()))));

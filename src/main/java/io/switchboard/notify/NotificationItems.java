@@ -23,6 +23,12 @@ final class NotificationItems implements Items<Notification> {
         return new Notification(item.id(), seq, item.topic(), item.title(), item.body(), item.data(), item.at());
     }
 
+    /** The publish API answers {@code delivered}, counted over every node. */
+    @Override
+    public boolean countsDeliveries() {
+        return true;
+    }
+
     @Override
     public String json(Notification item) {
         return codec.encode(item);

@@ -172,8 +172,31 @@ class ChannelTest {
         assertTrue(channel.isIdle());
     }
 
+    @Test
+    void aChannelWhoseLogCouldNotBeReadAtFirstClosesItsJoinerAndWorksOnceTheStoreIsBack() {
+        append(3);
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        NumberedLog<Long> log = new Silent<>(store.logs().open("room:r", LongItems.INSTANCE)) {
+            @Override
+            public CompletableFuture<Position> position() {
+                return down.get() ? CompletableFuture.failedFuture(new StoreUnavailable("down", null)) : super.position();
+            }
+        };
+        Channel<Long> channel = new Channel<>("room:r", log, LongItems.INSTANCE, RETENTION, 1 << 20);
+        Recorder first = new Recorder("a");
+        channel.join(first, null, null, () -> { }, welcome).exceptionally(error -> null).join();
+        assertEquals(CloseCode.RECONNECT, first.closedWith, "no welcome can be built: the client reconnects");
+        assertTrue(welcomes.isEmpty());
+
+        down.set(false);
+        Recorder second = new Recorder("b");
+        channel.join(second, null, null, () -> { }, welcome).join();
+        assertEquals(3, welcomes.get(0).seq(), "the same channel reads the log again and welcomes");
+        assertNull(second.closedWith);
+    }
+
     /** A log handle that announces nothing: what arrives comes through {@link Channel#appended} by hand. */
-    private static final class Silent<T> implements NumberedLog<T> {
+    private static class Silent<T> implements NumberedLog<T> {
         private final NumberedLog<T> log;
 
         Silent(NumberedLog<T> log) {

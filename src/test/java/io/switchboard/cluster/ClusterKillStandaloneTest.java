@@ -150,4 +150,34 @@ class ClusterKillStandaloneTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aRollingRestartLeavesNoZombiePresence() throws Exception {
+        try (Nodes nodes = new Nodes(2, Nodes.memory())) {
+            nodes.awaitFormed();
+            try (WsRecorder watcher = WsRecorder.open(nodes.ws(0, "/chat/rolling?user=watcher"))) {
+                watcher.expect(Welcome.class);
+                WsRecorder zed = WsRecorder.open(nodes.ws(1, "/chat/rolling?user=zed"));
+                zed.expect(Welcome.class);
+                assertEquals("join", watcher.await(Presence.class, p -> p.user().equals("zed")).event());
+
+                nodes.restart(1);
+                zed.close();
+                assertEquals("leave", watcher.await(Presence.class, p -> p.user().equals("zed")).event(),
+                        "the stopped node's user left");
+                nodes.awaitFormed();
+                try (WsRecorder look = WsRecorder.open(nodes.ws(1, "/chat/rolling?user=look"))) {
+                    Welcome welcome = look.expect(Welcome.class);
+                    assertEquals(Set.of("watcher", "look"), Set.copyOf(welcome.members()),
+                            "the restarted node knows the watcher and no zombie: " + welcome.members());
+                }
+                try (WsRecorder again = WsRecorder.open(nodes.ws(1, "/chat/rolling?user=zed"))) {
+                    again.expect(Welcome.class);
+                    Presence back = watcher.await(Presence.class, p -> p.user().equals("zed"));
+                    assertEquals("join", back.event());
+                    assertEquals(2, back.count(), "watcher and zed: no zombie counted");
+                }
+            }
+        }
+    }
 }

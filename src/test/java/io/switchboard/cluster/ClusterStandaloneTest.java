@@ -138,6 +138,8 @@ class ClusterStandaloneTest {
             HttpResponse<String> answer = nodes.publish(2, "{\"user\":\"carol\",\"title\":\"hello\",\"id\":\"c1\"}");
             assertEquals(202, answer.statusCode(), answer.body());
             long seq = seqOf(answer);
+            assertEquals(2, Json.createReader(new StringReader(answer.body())).readObject().getInt("delivered"),
+                    "delivered counts the connections on the two other nodes: " + answer.body());
             assertEquals(seq, one.await(Notification.class).seq());
             assertEquals(seq, two.await(Notification.class).seq());
             one.send("{\"type\":\"read\",\"seq\":" + seq + ",\"ref\":\"r\"}");

@@ -34,6 +34,7 @@ final class Nodes implements AutoCloseable {
     final int[] ports;
     final int[] clusterPorts;
     private final List<WsRecorder> probes = new ArrayList<>();
+    private final List<Map<String, String>> settings = new ArrayList<>();
 
     /** Starts {@code count} nodes with {@code store}'s settings (memory, or a shared PostgreSQL). */
     Nodes(int count, Map<String, String> store) throws Exception {
@@ -53,6 +54,7 @@ final class Nodes implements AutoCloseable {
                 s.put("switchboard.cluster.members", members);
                 s.put("switchboard.cluster.port", Integer.toString(clusterPorts[i]));
                 s.put("switchboard.cluster.name", "test-" + clusterPorts[0]);
+                settings.add(s);
                 processes.add(new ChildJvm(StoreServerMain.class, s));
             }
             for (int i = 0; i < count; i++) {
@@ -62,6 +64,13 @@ final class Nodes implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** Stops node {@code i} cleanly (SIGTERM) and starts it again on the same cluster port; its HTTP port changes. */
+    void restart(int i) throws Exception {
+        processes.get(i).stop();
+        processes.set(i, new ChildJvm(StoreServerMain.class, settings.get(i)));
+        ports[i] = Integer.parseInt(processes.get(i).await("PORT ").substring(5).trim());
     }
 
     static Map<String, String> memory() {
