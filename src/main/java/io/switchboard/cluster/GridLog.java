@@ -23,6 +23,10 @@ final class GridLog<T> implements NumberedLog<T> {
 
     /** The most one ring read returns (Hazelcast's own limit is 1,000). */
     private static final int MAX_READ = 1_000;
+    /** Items one ring operation adds at most. */
+    private static final int MAX_BATCH = 100;
+    /** Appends one log may have waiting on this node; past it, unavailable (the client retries). */
+    private static final int MAX_QUEUED = 10_000;
 
     private final GridLogs logs;
     private final String name;
@@ -30,6 +34,9 @@ final class GridLog<T> implements NumberedLog<T> {
     private final Ringbuffer<byte[]> ring;
     private volatile Listener<T> listener;
     private volatile String epoch;
+    /** Appends not yet in a batch, in order; guarded by itself, like {@link #flushing}. */
+    private final java.util.ArrayDeque<Pending<T>> queue = new java.util.ArrayDeque<>();
+    private boolean flushing;
 
     GridLog(GridLogs logs, String name, Items<T> items, Ringbuffer<byte[]> ring) {
         this.logs = logs;
@@ -60,37 +67,125 @@ final class GridLog<T> implements NumberedLog<T> {
         return known;
     }
 
+    /**
+     * Queues {@code draft}; one batch per log at a time goes to the ring, so this node's appends to
+     * a log are stored in the order they were made (a sender's says keep their order) while a busy
+     * log still stores many items per round trip.
+     */
     @Override
     public CompletableFuture<Appended<T>> append(T draft, String key) {
-        return call(() -> {
-            String current = epoch();
-            String k = key == null ? null : name + '\n' + key;
-            if (k != null) {
-                Long first = claim(k, current);
-                if (first != null) {
-                    return new Appended<>(stored(first, draft), true);
+        Pending<T> pending = new Pending<>(draft, key == null ? null : name + '\n' + key);
+        boolean start;
+        synchronized (queue) {
+            if (queue.size() >= MAX_QUEUED) {
+                return CompletableFuture.failedFuture(new StoreUnavailable("the cluster is behind: " + queue.size()
+                        + " appends to " + name + " waiting", null));
+            }
+            queue.add(pending);
+            start = !flushing;
+            flushing = true;
+        }
+        if (start) {
+            GridCalls.call(logs.calls, () -> {
+                flush();
+                return null;
+            }).exceptionally(error -> {
+                failAll(error);
+                return null;
+            });
+        }
+        return pending.done;
+    }
+
+    /** On a call thread: stores what is queued, a batch at a time, until nothing is. */
+    private void flush() {
+        while (true) {
+            List<Pending<T>> batch = new ArrayList<>();
+            synchronized (queue) {
+                while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
+                    batch.add(queue.poll());
+                }
+                if (batch.isEmpty()) {
+                    flushing = false;
+                    return;
                 }
             }
-            long seq;
             try {
-                seq = ring.addAsync(items.json(draft).getBytes(StandardCharsets.UTF_8), OverflowPolicy.OVERWRITE)
-                        .toCompletableFuture().get(10, TimeUnit.SECONDS) + 1;
+                store(batch);
             } catch (Exception e) {
-                if (k != null) {
-                    logs.keys.remove(k, GridLogs.PENDING);
+                StoreUnavailable failure = e instanceof StoreUnavailable u ? u
+                        : new StoreUnavailable("the cluster did not store the item", e);
+                for (Pending<T> p : batch) {
+                    if (p.key != null && p.claimed) {
+                        logs.keys.removeAsync(p.key); // unclaimed: a retry may store it
+                    }
+                    p.done.completeExceptionally(failure);
                 }
-                throw new StoreUnavailable("the cluster did not store the item", e);
             }
-            if (k != null) {
-                logs.keys.set(k, current + ':' + seq);
+        }
+    }
+
+    private void failAll(Throwable error) {
+        List<Pending<T>> left;
+        synchronized (queue) {
+            left = new ArrayList<>(queue);
+            queue.clear();
+            flushing = false;
+        }
+        left.forEach(p -> p.done.completeExceptionally(error));
+    }
+
+    /** Claims the keys, adds the new items to the ring in one operation, records the keys. */
+    private void store(List<Pending<T>> batch) throws Exception {
+        String current = epoch();
+        List<Pending<T>> fresh = new ArrayList<>();
+        for (Pending<T> p : batch) {
+            // One round trip per keyed item: IMap has no asynchronous putIfAbsent in Hazelcast 5.3.
+            Long first = p.key == null ? null : claim(p.key, current);
+            if (first != null) {
+                p.done.complete(new Appended<>(stored(first, p.draft), true));
+            } else {
+                p.claimed = p.key != null;
+                fresh.add(p);
             }
-            T item = items.withSeq(draft, seq);
-            Listener<T> l = listener;
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        List<byte[]> bytes = new ArrayList<>(fresh.size());
+        fresh.forEach(p -> bytes.add(items.json(p.draft).getBytes(StandardCharsets.UTF_8)));
+        long last = ring.addAllAsync(bytes, OverflowPolicy.OVERWRITE).toCompletableFuture().get(10, TimeUnit.SECONDS) + 1;
+        long seq = last - fresh.size() + 1;
+        List<CompletableFuture<Void>> recorded = new ArrayList<>();
+        List<T> stored = new ArrayList<>(fresh.size());
+        for (Pending<T> p : fresh) {
+            stored.add(items.withSeq(p.draft, seq));
+            if (p.key != null) {
+                recorded.add(logs.keys.setAsync(p.key, current + ':' + seq).toCompletableFuture());
+            }
+            seq++;
+        }
+        CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        Listener<T> l = listener;
+        for (int i = 0; i < fresh.size(); i++) {
             if (l != null) {
-                l.appended(item);
+                l.appended(stored.get(i));
             }
-            return new Appended<>(item, false);
-        });
+            fresh.get(i).done.complete(new Appended<>(stored.get(i), false));
+        }
+    }
+
+    /** An append waiting for its batch. */
+    private static final class Pending<T> {
+        final T draft;
+        final String key;
+        final CompletableFuture<Appended<T>> done = new CompletableFuture<>();
+        boolean claimed;
+
+        Pending(T draft, String key) {
+            this.draft = draft;
+            this.key = key;
+        }
     }
 
     /** Claims {@code k} for this append (null), or the seq stored under it in this epoch first. */

@@ -99,6 +99,12 @@ class ClusterStandaloneTest {
                 }
             }
             assertEquals(total, agreed.size());
+            int[] next = new int[3];
+            new java.util.TreeMap<>(agreed).forEach((seq, text) -> {
+                int sender = text.charAt(1) - '0';
+                assertEquals("s" + sender + "-" + next[sender], text, "each sender's says are stored in the order sent");
+                next[sender]++;
+            });
         } finally {
             members.forEach(WsRecorder::close);
             senders.forEach(WsRecorder::close);
