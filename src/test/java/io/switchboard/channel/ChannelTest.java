@@ -9,8 +9,11 @@ import io.switchboard.transport.Frame;
 import io.switchboard.transport.Member;
 import io.switchboard.transport.Outbox;
 import io.switchboard.transport.Peer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.LongStream;
@@ -195,6 +198,105 @@ class ChannelTest {
         assertNull(second.closedWith);
     }
 
+    /**
+     * Presence as Room does it: {@code joined} adds the user and broadcasts a join under the lock,
+     * the welcome lists who is present when it is built. A user who joins while another member is
+     * still catching up (its log read pending, no welcome yet) gets no event to it, and is in its
+     * welcome instead; once welcomed, a member gets the events. Either way each member learns of
+     * each other user once. (With two sockets opened at once, either join may run first: a test
+     * that expects a join event must wait for the first welcome before opening the second.)
+     */
+    @Test
+    void aUserWhoJoinsWhileAMemberCatchesUpIsInItsWelcomeAndLaterJoinsAreEvents() {
+        append(60);
+        HeldReads<Long> log = new HeldReads<>(store.logs().open("room:r", LongItems.INSTANCE));
+        Channel<Long> channel = new Channel<>("room:r", log, LongItems.INSTANCE, RETENTION, 1 << 20);
+        List<String> present = new ArrayList<>(); // guarded by the channel's lock, as Presence is in Room
+        Map<String, List<String>> listed = new LinkedHashMap<>();
+        Recorder a = new Recorder("a");
+        Recorder b = new Recorder("b");
+        Recorder c = new Recorder("c");
+
+        joinAnnounced(channel, a, present, listed).join();
+        joinAnnounced(channel, b, present, listed).join();
+        assertEquals(Map.of(), listed, "both are catching up: their reads are held, neither is welcomed");
+        log.release();
+        assertEquals(List.of(), a.events(), "b joined while a caught up: no event to a ...");
+        assertEquals(Map.of("a", List.of("a", "b"), "b", List.of("a", "b")), listed, "... b is in a's welcome");
+
+        joinAnnounced(channel, c, present, listed).join();
+        log.release();
+        assertEquals(List.of("join c"), a.events());
+        assertEquals(List.of("join c"), b.events());
+        assertEquals(List.of("a", "b", "c"), listed.get("c"));
+        assertEquals(List.of(), c.events());
+    }
+
+    private CompletableFuture<Void> joinAnnounced(Channel<Long> channel, Recorder member, List<String> present,
+                                                  Map<String, List<String>> listed) {
+        return channel.join(member, null, null, () -> {
+            present.add(member.user());
+            channel.broadcast(Frame.of("join " + member.user()), other -> other != member);
+        }, snapshot -> {
+            listed.put(member.user(), List.copyOf(present));
+            return Frame.of("welcome");
+        });
+    }
+
+    /** A log handle whose reads wait until {@link #release()}: a store that answers late. */
+    private static final class HeldReads<T> implements NumberedLog<T> {
+        private final NumberedLog<T> log;
+        private final ArrayDeque<Runnable> held = new ArrayDeque<>();
+
+        HeldReads(NumberedLog<T> log) {
+            this.log = log;
+        }
+
+        /** Answers every read made so far, in order (and those the answers make in turn). */
+        void release() {
+            while (!held.isEmpty()) {
+                held.poll().run();
+            }
+        }
+
+        @Override
+        public CompletableFuture<Position> position() {
+            return log.position();
+        }
+
+        @Override
+        public CompletableFuture<Appended<T>> append(T draft, String key) {
+            return log.append(draft, key);
+        }
+
+        @Override
+        public CompletableFuture<List<T>> read(long from, int max) {
+            CompletableFuture<List<T>> answer = new CompletableFuture<>();
+            held.add(() -> log.read(from, max).whenComplete((read, error) -> {
+                if (error != null) {
+                    answer.completeExceptionally(error);
+                } else {
+                    answer.complete(read);
+                }
+            }));
+            return answer;
+        }
+
+        @Override
+        public void listen(Listener<T> listener) {
+            log.listen(listener);
+        }
+
+        @Override
+        public void signal(String text, String exceptUser) {
+        }
+
+        @Override
+        public void close() {
+            log.close();
+        }
+    }
+
     /** A log handle that announces nothing: what arrives comes through {@link Channel#appended} by hand. */
     private static class Silent<T> implements NumberedLog<T> {
         private final NumberedLog<T> log;
@@ -247,6 +349,11 @@ class ChannelTest {
 
         synchronized List<Long> items() {
             return frames.stream().filter(f -> f.matches("\\d+")).map(Long::parseLong).toList();
+        }
+
+        /** The frames that are neither items nor the welcome. */
+        synchronized List<String> events() {
+            return frames.stream().filter(f -> !f.matches("\\d+") && !f.equals("welcome")).toList();
         }
 
         void drain() {

@@ -12,10 +12,10 @@ import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /** The WAR under test and how the *IT tests reach it. */
-final class SwitchboardWar {
+public final class SwitchboardWar {
 
     /** What arquillian.xml passes to the Payara Micro JVM as {@code switchboard.publishKey}. */
-    static final String PUBLISH_KEY = "it-publish-key";
+    public static final String PUBLISH_KEY = "it-publish-key";
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -26,7 +26,7 @@ final class SwitchboardWar {
      * The WAR exactly as Maven packaged it (failsafe runs after {@code package}), not a hand-made
      * subset: what operators deploy is what is tested.
      */
-    static WebArchive fromBuild() {
+    public static WebArchive fromBuild() {
         File war = new File(System.getProperty("switchboard.war", "target/switchboard.war"));
         if (!war.isFile()) {
             throw new IllegalStateException(war + " is missing: run the *IT tests through mvn verify");
@@ -38,15 +38,15 @@ final class SwitchboardWar {
      * {@code http://127.0.0.1:PORT/switchboard/}: Arquillian reports the machine's address, but
      * the tests stay on loopback.
      */
-    static URI base(URL reported) {
+    public static URI base(URL reported) {
         return URI.create("http://127.0.0.1:" + reported.getPort() + reported.getPath());
     }
 
-    static String ws(URI base, String pathAndQuery) {
+    public static String ws(URI base, String pathAndQuery) {
         return "ws://" + base.getAuthority() + base.getPath() + pathAndQuery;
     }
 
-    static HttpResponse<String> get(URI uri, String authorization) {
+    public static HttpResponse<String> get(URI uri, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -54,7 +54,7 @@ final class SwitchboardWar {
         return send(request.build());
     }
 
-    static HttpResponse<String> publish(URI base, String json) {
+    public static HttpResponse<String> publish(URI base, String json) {
         return send(HttpRequest.newBuilder(base.resolve("api/notifications"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + PUBLISH_KEY)
@@ -63,7 +63,7 @@ final class SwitchboardWar {
                 .build());
     }
 
-    static HttpResponse<String> post(URI uri, String json) {
+    public static HttpResponse<String> post(URI uri, String json) {
         return send(HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
