@@ -42,6 +42,12 @@ final class Writer {
     private static final int CHUNK = 100;
 
     private final JdbcStore store;
+    /**
+     * H2 and PostgreSQL take a whole batch's rows as a few array parameters: one statement with
+     * one plan, whatever the batch's size. Another database gets a statement per chunk or row.
+     */
+    private final boolean arrays;
+    private final boolean postgres;
     private final BlockingQueue<Op> queue;
     private final int maxBatch;
     private final Thread thread;
@@ -53,6 +59,9 @@ final class Writer {
 
     Writer(JdbcStore store, int index, int queueBound, int maxBatch) {
         this.store = store;
+        Database.Dialect dialect = store.database().dialect();
+        this.arrays = dialect != Database.Dialect.OTHER;
+        this.postgres = dialect == Database.Dialect.POSTGRESQL;
         this.queue = new ArrayBlockingQueue<>(queueBound);
         this.maxBatch = maxBatch;
         String name = "switchboard-store-writer-" + index;
@@ -293,7 +302,19 @@ final class Writer {
         }
     }
 
-    private static void selectForUpdate(Connection c, Map<String, Group> groups) throws SQLException {
+    /**
+     * One statement locks the rows in the order the database sorts them, the same order for every
+     * writer and every server sharing the database, so no two of them deadlock.
+     */
+    private void selectForUpdate(Connection c, Map<String, Group> groups) throws SQLException {
+        if (arrays) {
+            try (PreparedStatement s = c.prepareStatement("SELECT stream, epoch, top_seq FROM stream_meta"
+                    + " WHERE stream = ANY(?) ORDER BY stream FOR UPDATE")) {
+                s.setArray(1, c.createArrayOf("varchar", groups.keySet().toArray()));
+                readMetas(s, groups);
+            }
+            return;
+        }
         List<String> names = new ArrayList<>(groups.keySet());
         for (int from = 0; from < names.size(); from += CHUNK) {
             List<String> chunk = names.subList(from, Math.min(names.size(), from + CHUNK));
@@ -303,11 +324,15 @@ final class Writer {
                 for (int i = 0; i < chunk.size(); i++) {
                     s.setString(i + 1, chunk.get(i));
                 }
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        groups.get(r.getString(1)).meta = new Meta(r.getString(2), r.getLong(3));
-                    }
-                }
+                readMetas(s, groups);
+            }
+        }
+    }
+
+    private static void readMetas(PreparedStatement s, Map<String, Group> groups) throws SQLException {
+        try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                groups.get(r.getString(1)).meta = new Meta(r.getString(2), r.getLong(3));
             }
         }
     }
@@ -353,7 +378,24 @@ final class Writer {
             }
         }
         Map<String, Hit> hits = new HashMap<>();
-        for (int from = 0; from < keyed.size(); from += CHUNK) {
+        if (arrays && !keyed.isEmpty()) {
+            Object[] streams = new Object[keyed.size()];
+            Object[] keys = new Object[keyed.size()];
+            for (int i = 0; i < keyed.size(); i++) {
+                streams[i] = keyed.get(i).stream();
+                keys[i] = keyed.get(i).key;
+            }
+            // A join on the keys: one index probe each, and one plan for any number of keys
+            // (a row-value IN list costs PostgreSQL more to plan than to run).
+            try (PreparedStatement s = c.prepareStatement("SELECT e.stream, e.idem_key, e.seq, e.payload"
+                    + " FROM UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY)) AS k (stream, idem_key)"
+                    + " JOIN log_entry e ON e.stream = k.stream AND e.idem_key = k.idem_key")) {
+                s.setArray(1, c.createArrayOf("varchar", streams));
+                s.setArray(2, c.createArrayOf("varchar", keys));
+                readHits(s, hits);
+            }
+        }
+        for (int from = 0; !arrays && from < keyed.size(); from += CHUNK) {
             List<Op.Append<?>> chunk = keyed.subList(from, Math.min(keyed.size(), from + CHUNK));
             StringBuilder sql = new StringBuilder(
                     "SELECT stream, idem_key, seq, payload FROM log_entry WHERE (stream, idem_key) IN (");
@@ -366,11 +408,7 @@ final class Writer {
                     s.setString(p++, a.stream());
                     s.setString(p++, a.key);
                 }
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        hits.put(r.getString(1) + '\u0000' + r.getString(2), new Hit(r.getLong(3), r.getString(4)));
-                    }
-                }
+                readHits(s, hits);
             }
         }
         int retention = store.config().retention();
@@ -405,6 +443,14 @@ final class Writer {
         }
     }
 
+    private static void readHits(PreparedStatement s, Map<String, Hit> hits) throws SQLException {
+        try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                hits.put(r.getString(1) + '\u0000' + r.getString(2), new Hit(r.getLong(3), r.getString(4)));
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> void sameAs(Op.Append<T> a, Op.Append<?> earlier) {
         a.sameAs = (Op.Append<T>) earlier;
@@ -420,42 +466,88 @@ final class Writer {
         }
     }
 
-    /** Numbers the new items and inserts them in one JDBC batch; moves each log's top_seq. */
+    /** Numbers the new items and inserts them in one statement (or JDBC batch); moves each log's top_seq. */
     private void insert(Connection c, Map<String, Group> groups) throws SQLException {
-        boolean any = false;
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO log_entry (stream, seq, idem_key, payload) VALUES (?, ?, ?, ?)")) {
-            for (Group g : groups.values()) {
-                for (Op.Append<?> a : g.appends) {
-                    if (a.duplicate || a.sameAs != null || a.failed != null) {
-                        continue;
-                    }
-                    if (number(a, g.top + 1)) {
-                        g.top++;
-                        g.stored.add(a);
-                        s.setString(1, a.stream());
-                        s.setLong(2, g.top);
-                        s.setString(3, a.key);
-                        s.setString(4, a.json);
-                        s.addBatch();
-                        any = true;
-                    }
+        List<Op.Append<?>> rows = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        for (Group g : groups.values()) {
+            for (Op.Append<?> a : g.appends) {
+                if (a.duplicate || a.sameAs != null || a.failed != null) {
+                    continue;
+                }
+                if (number(a, g.top + 1)) {
+                    g.top++;
+                    g.stored.add(a);
+                    rows.add(a);
+                    seqs.add(g.top);
                 }
             }
-            if (any) {
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (arrays) {
+            int n = rows.size();
+            Object[] streams = new Object[n];
+            Object[] keys = new Object[n];
+            Object[] payloads = new Object[n];
+            for (int i = 0; i < n; i++) {
+                Op.Append<?> a = rows.get(i);
+                streams[i] = a.stream();
+                keys[i] = a.key;
+                payloads[i] = a.json;
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO log_entry (stream, seq, idem_key, payload)"
+                    + " SELECT * FROM UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS BIGINT ARRAY),"
+                    + " CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY))")) {
+                s.setArray(1, c.createArrayOf("varchar", streams));
+                s.setArray(2, c.createArrayOf("bigint", seqs.toArray()));
+                s.setArray(3, c.createArrayOf("varchar", keys));
+                s.setArray(4, c.createArrayOf("varchar", payloads));
+                s.executeUpdate();
+            }
+        } else {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO log_entry (stream, seq, idem_key, payload) VALUES (?, ?, ?, ?)")) {
+                for (int i = 0; i < rows.size(); i++) {
+                    Op.Append<?> a = rows.get(i);
+                    s.setString(1, a.stream());
+                    s.setLong(2, seqs.get(i));
+                    s.setString(3, a.key);
+                    s.setString(4, a.json);
+                    s.addBatch();
+                }
                 s.executeBatch();
             }
         }
-        if (!any) {
+        List<Group> grown = new ArrayList<>();
+        for (Group g : groups.values()) {
+            if (!g.stored.isEmpty()) {
+                grown.add(g);
+            }
+        }
+        if (postgres) {
+            Object[] streams = new Object[grown.size()];
+            Object[] tops = new Object[grown.size()];
+            for (int i = 0; i < grown.size(); i++) {
+                streams[i] = grown.get(i).state.name;
+                tops[i] = grown.get(i).top;
+            }
+            try (PreparedStatement s = c.prepareStatement("UPDATE stream_meta SET top_seq = k.top"
+                    + " FROM UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS BIGINT ARRAY)) AS k (stream, top)"
+                    + " WHERE stream_meta.stream = k.stream")) {
+                s.setArray(1, c.createArrayOf("varchar", streams));
+                s.setArray(2, c.createArrayOf("bigint", tops));
+                s.executeUpdate();
+            }
             return;
         }
+        // H2 runs in this process: a batch of small updates costs no round trips.
         try (PreparedStatement s = c.prepareStatement("UPDATE stream_meta SET top_seq = ? WHERE stream = ?")) {
-            for (Group g : groups.values()) {
-                if (!g.stored.isEmpty()) {
-                    s.setLong(1, g.top);
-                    s.setString(2, g.state.name);
-                    s.addBatch();
-                }
+            for (Group g : grown) {
+                s.setLong(1, g.top);
+                s.setString(2, g.state.name);
+                s.addBatch();
             }
             s.executeBatch();
         }
