@@ -42,6 +42,12 @@ final class Writer {
     private static final int CHUNK = 100;
 
     private final JdbcStore store;
+    /**
+     * H2 and PostgreSQL take a whole batch's rows as a few array parameters: one statement with
+     * one plan, whatever the batch's size. Another database gets a statement per chunk or row.
+     */
+    private final boolean arrays;
+    private final boolean postgres;
     private final BlockingQueue<Op> queue;
     private final int maxBatch;
     private final Thread thread;
@@ -53,6 +59,9 @@ final class Writer {
 
     Writer(JdbcStore store, int index, int queueBound, int maxBatch) {
         this.store = store;
+        Database.Dialect dialect = store.database().dialect();
+        this.arrays = dialect != Database.Dialect.OTHER;
+        this.postgres = dialect == Database.Dialect.POSTGRESQL;
         this.queue = new ArrayBlockingQueue<>(queueBound);
         this.maxBatch = maxBatch;
         String name = "switchboard-store-writer-" + index;
@@ -159,12 +168,14 @@ final class Writer {
         try {
             c = store.database().dataSource().getConnection();
             c.setAutoCommit(false);
-            lockMetas(c, groups);
+            List<Op.Append<?>> keyed = keyed(groups);
+            Map<String, Hit> hits = new HashMap<>();
+            lockMetas(c, groups, keyed, hits);
             for (Group g : groups.values()) {
                 g.top = g.meta.top();
                 g.reset = checkEpoch(c, g);
             }
-            findDuplicates(c, groups);
+            findDuplicates(c, groups, hits);
             insert(c, groups);
             for (Op op : batch) {
                 if (op instanceof Op.Mark m) {
@@ -264,20 +275,29 @@ final class Writer {
         }
     }
 
-    /** Locks every meta row of the batch in stream order, creating the missing ones first. */
-    private void lockMetas(Connection c, Map<String, Group> groups) throws SQLException {
+    /**
+     * Locks every meta row of the batch in stream order, creating the missing ones first, and
+     * looks up the keys of {@code keyed} into {@code hits}. On PostgreSQL both statements go in one
+     * round trip; the lookup still runs after the locks are held, with a snapshot of its own.
+     */
+    private void lockMetas(Connection c, Map<String, Group> groups, List<Op.Append<?>> keyed, Map<String, Hit> hits)
+            throws SQLException {
         if (groups.isEmpty()) {
             return;
         }
         for (int attempt = 0; ; attempt++) {
             List<String> missing = new ArrayList<>();
-            selectForUpdate(c, groups);
+            hits.clear();
+            boolean looked = selectForUpdate(c, groups, keyed, hits);
             for (Group g : groups.values()) {
                 if (g.meta == null) {
                     missing.add(g.state.name);
                 }
             }
             if (missing.isEmpty()) {
+                if (!looked) {
+                    lookUpKeys(c, keyed, hits);
+                }
                 return;
             }
             if (attempt == 3) {
@@ -293,7 +313,45 @@ final class Writer {
         }
     }
 
-    private static void selectForUpdate(Connection c, Map<String, Group> groups) throws SQLException {
+    private static final String LOCK_METAS = "SELECT stream, epoch, top_seq FROM stream_meta"
+            + " WHERE stream = ANY(?) ORDER BY stream FOR UPDATE";
+    private static final String FIND_KEYS = "SELECT e.stream, e.idem_key, e.seq, e.payload"
+            + " FROM UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY)) AS k (stream, idem_key)"
+            + " JOIN log_entry e ON e.stream = k.stream AND e.idem_key = k.idem_key";
+
+    /**
+     * One statement locks the rows in the order the database sorts them, the same order for every
+     * writer and every server sharing the database, so no two of them deadlock. Returns whether
+     * the keys were looked up too (PostgreSQL: the two statements in one round trip).
+     */
+    private boolean selectForUpdate(Connection c, Map<String, Group> groups, List<Op.Append<?>> keyed,
+            Map<String, Hit> hits) throws SQLException {
+        if (postgres && !keyed.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement(LOCK_METAS + "; " + FIND_KEYS)) {
+                s.setArray(1, c.createArrayOf("varchar", groups.keySet().toArray()));
+                setKeys(c, s, 2, keyed);
+                s.execute();
+                try (ResultSet r = s.getResultSet()) {
+                    readMetas(r, groups);
+                }
+                if (!s.getMoreResults()) {
+                    throw new SQLException("the key lookup returned no rows");
+                }
+                try (ResultSet r = s.getResultSet()) {
+                    readHits(r, hits);
+                }
+            }
+            return true;
+        }
+        if (arrays) {
+            try (PreparedStatement s = c.prepareStatement(LOCK_METAS)) {
+                s.setArray(1, c.createArrayOf("varchar", groups.keySet().toArray()));
+                try (ResultSet r = s.executeQuery()) {
+                    readMetas(r, groups);
+                }
+            }
+            return false;
+        }
         List<String> names = new ArrayList<>(groups.keySet());
         for (int from = 0; from < names.size(); from += CHUNK) {
             List<String> chunk = names.subList(from, Math.min(names.size(), from + CHUNK));
@@ -304,11 +362,28 @@ final class Writer {
                     s.setString(i + 1, chunk.get(i));
                 }
                 try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        groups.get(r.getString(1)).meta = new Meta(r.getString(2), r.getLong(3));
-                    }
+                    readMetas(r, groups);
                 }
             }
+        }
+        return false;
+    }
+
+    private static void setKeys(Connection c, PreparedStatement s, int first, List<Op.Append<?>> keyed)
+            throws SQLException {
+        Object[] streams = new Object[keyed.size()];
+        Object[] keys = new Object[keyed.size()];
+        for (int i = 0; i < keyed.size(); i++) {
+            streams[i] = keyed.get(i).stream();
+            keys[i] = keyed.get(i).key;
+        }
+        s.setArray(first, c.createArrayOf("varchar", streams));
+        s.setArray(first + 1, c.createArrayOf("varchar", keys));
+    }
+
+    private static void readMetas(ResultSet r, Map<String, Group> groups) throws SQLException {
+        while (r.next()) {
+            groups.get(r.getString(1)).meta = new Meta(r.getString(2), r.getLong(3));
         }
     }
 
@@ -342,8 +417,7 @@ final class Writer {
     private record Hit(long seq, String payload) {
     }
 
-    /** Marks appends whose key an item within retention (or an earlier append of this batch) holds. */
-    private void findDuplicates(Connection c, Map<String, Group> groups) throws SQLException {
+    private static List<Op.Append<?>> keyed(Map<String, Group> groups) {
         List<Op.Append<?>> keyed = new ArrayList<>();
         for (Group g : groups.values()) {
             for (Op.Append<?> a : g.appends) {
@@ -352,8 +426,22 @@ final class Writer {
                 }
             }
         }
-        Map<String, Hit> hits = new HashMap<>();
-        for (int from = 0; from < keyed.size(); from += CHUNK) {
+        return keyed;
+    }
+
+    /** The rows that hold any of the keys of {@code keyed}, by stream and key. */
+    private void lookUpKeys(Connection c, List<Op.Append<?>> keyed, Map<String, Hit> hits) throws SQLException {
+        if (arrays && !keyed.isEmpty()) {
+            // A join on the keys: one index probe each, and one plan for any number of keys
+            // (a row-value IN list costs PostgreSQL more to plan than to run).
+            try (PreparedStatement s = c.prepareStatement(FIND_KEYS)) {
+                setKeys(c, s, 1, keyed);
+                try (ResultSet r = s.executeQuery()) {
+                    readHits(r, hits);
+                }
+            }
+        }
+        for (int from = 0; !arrays && from < keyed.size(); from += CHUNK) {
             List<Op.Append<?>> chunk = keyed.subList(from, Math.min(keyed.size(), from + CHUNK));
             StringBuilder sql = new StringBuilder(
                     "SELECT stream, idem_key, seq, payload FROM log_entry WHERE (stream, idem_key) IN (");
@@ -367,12 +455,14 @@ final class Writer {
                     s.setString(p++, a.key);
                 }
                 try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        hits.put(r.getString(1) + '\u0000' + r.getString(2), new Hit(r.getLong(3), r.getString(4)));
-                    }
+                    readHits(r, hits);
                 }
             }
         }
+    }
+
+    /** Marks appends whose key an item within retention (or an earlier append of this batch) holds. */
+    private void findDuplicates(Connection c, Map<String, Group> groups, Map<String, Hit> hits) throws SQLException {
         int retention = store.config().retention();
         for (Group g : groups.values()) {
             long firstRetained = Math.max(1, g.top - retention + 1);
@@ -405,6 +495,12 @@ final class Writer {
         }
     }
 
+    private static void readHits(ResultSet r, Map<String, Hit> hits) throws SQLException {
+        while (r.next()) {
+            hits.put(r.getString(1) + '\u0000' + r.getString(2), new Hit(r.getLong(3), r.getString(4)));
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> void sameAs(Op.Append<T> a, Op.Append<?> earlier) {
         a.sameAs = (Op.Append<T>) earlier;
@@ -420,46 +516,95 @@ final class Writer {
         }
     }
 
-    /** Numbers the new items and inserts them in one JDBC batch; moves each log's top_seq. */
+    /** Numbers the new items and inserts them in one statement (or JDBC batch); moves each log's top_seq. */
     private void insert(Connection c, Map<String, Group> groups) throws SQLException {
-        boolean any = false;
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO log_entry (stream, seq, idem_key, payload) VALUES (?, ?, ?, ?)")) {
-            for (Group g : groups.values()) {
-                for (Op.Append<?> a : g.appends) {
-                    if (a.duplicate || a.sameAs != null || a.failed != null) {
-                        continue;
-                    }
-                    if (number(a, g.top + 1)) {
-                        g.top++;
-                        g.stored.add(a);
-                        s.setString(1, a.stream());
-                        s.setLong(2, g.top);
-                        s.setString(3, a.key);
-                        s.setString(4, a.json);
-                        s.addBatch();
-                        any = true;
-                    }
+        List<Op.Append<?>> rows = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        for (Group g : groups.values()) {
+            for (Op.Append<?> a : g.appends) {
+                if (a.duplicate || a.sameAs != null || a.failed != null) {
+                    continue;
+                }
+                if (number(a, g.top + 1)) {
+                    g.top++;
+                    g.stored.add(a);
+                    rows.add(a);
+                    seqs.add(g.top);
                 }
             }
-            if (any) {
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Group> grown = new ArrayList<>();
+        for (Group g : groups.values()) {
+            if (!g.stored.isEmpty()) {
+                grown.add(g);
+            }
+        }
+        if (arrays) {
+            // PostgreSQL: the INSERT and the UPDATE of top_seq in one round trip.
+            try (PreparedStatement s = c.prepareStatement(postgres ? INSERT_ROWS + "; " + MOVE_TOPS : INSERT_ROWS)) {
+                int n = rows.size();
+                Object[] streams = new Object[n];
+                Object[] keys = new Object[n];
+                Object[] payloads = new Object[n];
+                for (int i = 0; i < n; i++) {
+                    Op.Append<?> a = rows.get(i);
+                    streams[i] = a.stream();
+                    keys[i] = a.key;
+                    payloads[i] = a.json;
+                }
+                s.setArray(1, c.createArrayOf("varchar", streams));
+                s.setArray(2, c.createArrayOf("bigint", seqs.toArray()));
+                s.setArray(3, c.createArrayOf("varchar", keys));
+                s.setArray(4, c.createArrayOf("varchar", payloads));
+                if (postgres) {
+                    Object[] names = new Object[grown.size()];
+                    Object[] tops = new Object[grown.size()];
+                    for (int i = 0; i < grown.size(); i++) {
+                        names[i] = grown.get(i).state.name;
+                        tops[i] = grown.get(i).top;
+                    }
+                    s.setArray(5, c.createArrayOf("varchar", names));
+                    s.setArray(6, c.createArrayOf("bigint", tops));
+                }
+                s.execute();
+            }
+            if (postgres) {
+                return;
+            }
+        } else {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO log_entry (stream, seq, idem_key, payload) VALUES (?, ?, ?, ?)")) {
+                for (int i = 0; i < rows.size(); i++) {
+                    Op.Append<?> a = rows.get(i);
+                    s.setString(1, a.stream());
+                    s.setLong(2, seqs.get(i));
+                    s.setString(3, a.key);
+                    s.setString(4, a.json);
+                    s.addBatch();
+                }
                 s.executeBatch();
             }
         }
-        if (!any) {
-            return;
-        }
+        // H2 runs in this process: a batch of small updates costs no round trips.
         try (PreparedStatement s = c.prepareStatement("UPDATE stream_meta SET top_seq = ? WHERE stream = ?")) {
-            for (Group g : groups.values()) {
-                if (!g.stored.isEmpty()) {
-                    s.setLong(1, g.top);
-                    s.setString(2, g.state.name);
-                    s.addBatch();
-                }
+            for (Group g : grown) {
+                s.setLong(1, g.top);
+                s.setString(2, g.state.name);
+                s.addBatch();
             }
             s.executeBatch();
         }
     }
+
+    private static final String INSERT_ROWS = "INSERT INTO log_entry (stream, seq, idem_key, payload)"
+            + " SELECT * FROM UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS BIGINT ARRAY),"
+            + " CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY))";
+    private static final String MOVE_TOPS = "UPDATE stream_meta SET top_seq = k.top"
+            + " FROM UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS BIGINT ARRAY)) AS k (stream, top)"
+            + " WHERE stream_meta.stream = k.stream";
 
     private static <T> boolean number(Op.Append<T> a, long seq) {
         try {
