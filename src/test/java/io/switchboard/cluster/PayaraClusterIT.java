@@ -1,6 +1,7 @@
 package io.switchboard.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -21,12 +22,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two Payara Micro processes, the same WAR on both, clustered through Payara's own Hazelcast
@@ -37,10 +43,11 @@ import org.junit.jupiter.api.Test;
  * cluster name of its own. Runs in {@code verify}; fails, never skips, when the jar or the WAR is
  * missing. Each process is stopped by its own handle.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PayaraClusterIT {
 
     static final String KEY = "it-publish-key";
-    /** Micro took 290 s to be ready on the busy 2-core build machine (20 s when idle). */
+    /** Each Micro took about 290 s to be ready on the busy 2-core build machine (two starting at once). */
     static final Duration START = Duration.ofSeconds(480);
     static final Duration FORM = Duration.ofSeconds(120);
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -168,17 +175,58 @@ class PayaraClusterIT {
     void aNotificationPublishedOnOneInstanceReachesTheUsersConnectionOnTheOther() throws Exception {
         try (WsRecorder carol = WsRecorder.open(a.ws("notifications?user=carol"))) {
             carol.expect(Welcome.class);
-            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(b.base.resolve("api/notifications"))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Authorization", "Bearer " + KEY)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"carol\",\"title\":\"hello from b\",\"id\":\"n1\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = publish(b, "{\"user\":\"carol\",\"title\":\"hello from b\",\"id\":\"n1\"}");
             assertEquals(202, answer.statusCode(), answer.body());
             Notification notification = carol.await(Notification.class);
             assertEquals(ClusterStandaloneTest.seqOf(answer), notification.seq());
             assertEquals("hello from b", notification.title());
         }
+    }
+
+    /**
+     * Last, as it stops instance a (SIGTERM: Payara ends its member without handing partitions
+     * over, so b promotes its backups): every inbox b serves keeps its items and its epoch.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void stoppingOneInstanceLosesNoItemsAndStartsNoNewEpochOnTheOther() throws Exception {
+        Map<String, String> epochs = new HashMap<>();
+        for (int i = 0; i < 24; i++) { // spread over partitions: about half are owned by a
+            String user = "kept" + i;
+            HttpResponse<String> answer = publish(b, "{\"user\":\"" + user + "\",\"title\":\"kept\",\"id\":\"k" + i + "\"}");
+            assertEquals(202, answer.statusCode(), answer.body());
+            try (WsRecorder r = WsRecorder.open(b.ws("notifications?user=" + user))) {
+                Welcome welcome = r.expect(Welcome.class);
+                assertEquals(1, welcome.seq());
+                epochs.put(user, welcome.epoch());
+            }
+        }
+        a.stop();
+        long end = System.nanoTime() + FORM.toNanos();
+        while (!b.log().contains(" left; members now ")) {
+            if (System.nanoTime() > end) {
+                fail("b never saw a leave within " + FORM + ":\n" + b.clusterLines());
+            }
+            Thread.sleep(200);
+        }
+        Thread.sleep(3_000); // the promotions and their partition events follow the removal
+        for (Map.Entry<String, String> e : epochs.entrySet()) {
+            try (WsRecorder r = WsRecorder.open(b.ws("notifications?user=" + e.getKey()))) {
+                Welcome welcome = r.expect(Welcome.class);
+                assertEquals(e.getValue(), welcome.epoch(), e.getKey() + "'s inbox keeps its epoch:\n" + b.clusterLines());
+                assertEquals(1, welcome.seq(), e.getKey() + "'s inbox keeps its item");
+            }
+        }
+        assertFalse(b.log().contains("were lost with their owner and backup"), b.clusterLines());
+    }
+
+    static HttpResponse<String> publish(Micro on, String json) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(on.base.resolve("api/notifications"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** One Payara Micro process, its output in a file under target/. */
