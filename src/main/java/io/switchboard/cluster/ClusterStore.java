@@ -8,6 +8,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.partition.PartitionLostEvent;
 import io.switchboard.Limits;
 import io.switchboard.Settings;
 import io.switchboard.channel.LogStore;
@@ -117,7 +118,7 @@ public final class ClusterStore implements Store {
         });
         if (inGrid) {
             hz.getPartitionService().addPartitionLostListener(event -> guarded(() -> logs.each(log -> {
-                if (log.base() instanceof GridLog<?> ring && ring.partition() == event.getPartitionId()) {
+                if (itemsLost(event) && log.base() instanceof GridLog<?> ring && ring.partition() == event.getPartitionId()) {
                     LOG.warning(() -> "cluster: the items of " + ring.name() + " were lost with their owner and backup: it starts a new epoch");
                     ring.lost();
                 }
@@ -175,6 +176,16 @@ public final class ClusterStore implements Store {
         }
         presence.ask(null);
         presence.announceAll();
+    }
+
+    /**
+     * Whether a ring in the event's partition lost its items. Hazelcast sends the event whenever a
+     * partition's owner is gone, also when its backup took over with every item
+     * (FinalizePromotionOperation, lost backup count 0); only when the owner and all of the
+     * ring's {@link GridLogs#BACKUPS} backups went together are the items gone.
+     */
+    static boolean itemsLost(PartitionLostEvent event) {
+        return event.allReplicasInPartitionLost() || event.getLostBackupCount() >= GridLogs.BACKUPS;
     }
 
     private static MapConfig bounded(String name, int size) {

@@ -22,6 +22,8 @@ final class GridLogs {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     static final String RING_PREFIX = "switchboard-log-";
+    /** Synchronous backups of every ring: its items survive this many members lost at once. */
+    static final int BACKUPS = 1;
     /** A key claimed by an append in flight; other values are "epoch:seq". */
     static final String PENDING = "pending";
     /** How long a claim may stay pending: an append whose node died frees its key after this. */
@@ -44,7 +46,7 @@ final class GridLogs {
         this.maxLogs = maxLogs;
         this.calls = calls;
         hazelcast.getConfig().addRingBufferConfig(new RingbufferConfig(RING_PREFIX + "*")
-                .setCapacity(retention).setBackupCount(1).setAsyncBackupCount(0)
+                .setCapacity(retention).setBackupCount(BACKUPS).setAsyncBackupCount(0)
                 .setInMemoryFormat(InMemoryFormat.BINARY));
         this.epochs = hazelcast.getMap("switchboard-epochs");
         this.keys = hazelcast.getMap("switchboard-log-keys");
