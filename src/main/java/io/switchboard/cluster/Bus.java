@@ -49,9 +49,21 @@ final class Bus implements AutoCloseable {
 
         /** A message from {@code origin} on {@code topic} went missing. */
         void lost(int topic, UUID origin);
+
+        /** {@code origin} sends as a new bus (its application was redeployed): what it said before is void. */
+        void restarted(UUID origin);
     }
 
     private final UUID self;
+    /**
+     * This bus's own life on its member: a WAR redeployed on a running Payara is a new bus on the
+     * same member, whose numbers start again at 1. A receiver that sees a new incarnation starts
+     * its count afresh and hears of it ({@link Receiver#restarted}) instead of taking the lower
+     * numbers for old ones.
+     */
+    private final long incarnation = new java.security.SecureRandom().nextLong();
+    /** Per sender: the incarnation last heard. */
+    private final Map<UUID, Long> incarnations = new ConcurrentHashMap<>();
     private final List<ITopic<byte[]>> topics = new ArrayList<>();
     private final List<UUID> registrations = new ArrayList<>();
     /** Per topic: this node's last sequence number sent, and the last one a heartbeat carried. Guarded by the topic's slot. */
@@ -110,6 +122,7 @@ final class Bus implements AutoCloseable {
     /** Forgets what was heard from a node that left. */
     void forget(UUID node) {
         heard.forEach(map -> map.remove(node));
+        incarnations.remove(node);
     }
 
     private void publish(int topic, byte[] bytes) {
@@ -126,8 +139,14 @@ final class Bus implements AutoCloseable {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte kind = in.readByte();
             UUID origin = new UUID(in.readLong(), in.readLong());
+            long life = in.readLong();
             if (origin.equals(self) || r == null) {
                 return;
+            }
+            Long known = incarnations.put(origin, life);
+            if (known != null && known != life) {
+                heard.forEach(map -> map.remove(origin));
+                r.restarted(origin);
             }
             long seq = in.readLong();
             Long last = heard.get(topic).put(origin, seq);
@@ -160,6 +179,7 @@ final class Bus implements AutoCloseable {
             out.writeByte(kind);
             out.writeLong(self.getMostSignificantBits());
             out.writeLong(self.getLeastSignificantBits());
+            out.writeLong(incarnation);
             out.writeLong(seq);
             out.writeInt(fields.length);
             for (String field : fields) {

@@ -91,6 +91,12 @@ public final class ClusterStore implements Store {
             }
 
             @Override
+            public void restarted(UUID origin) {
+                // Its entries from before may be stale (its old connections are gone): ask for them all again.
+                presence.ask(origin);
+            }
+
+            @Override
             public void lost(int topic, UUID origin) {
                 if (topic == Bus.PRESENCE) {
                     presence.ask(origin);
