@@ -12,7 +12,6 @@ import java.util.Map;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
-import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.GrizzlyServerContainer;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
@@ -24,6 +23,12 @@ import org.glassfish.tyrus.server.TyrusServerContainer;
  * Grizzly server ourselves and attach Tyrus to it.
  */
 public final class StandaloneServer {
+
+    /**
+     * How long a selector round may handle connections itself before handing the rest to workers: a
+     * read's arrival time is known to about this (a tenth of a frame at the default 10 a second).
+     */
+    static final long SELECTOR_BUDGET_MILLIS = 50;
 
     private final Settings settings;
     private final Store store;
@@ -55,9 +60,9 @@ public final class StandaloneServer {
         Switchboard started = Switchboard.start(settings, Switchboard.Host.STANDALONE, store);
         TyrusServerContainer websockets = websockets(started);
         NetworkListener listener = new NetworkListener("switchboard", host, requestedPort);
-        // Grizzly's default runs handlers on the selector thread; a slow endpoint would stall all I/O.
-        listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
-        // Each read's worker task carries when the selector saw it: rate limits count frames by arrival.
+        // WebSocket frames handled on the selector that read them, while it keeps up; else on a worker.
+        SelectorFirstStrategy.install(listener.getTransport(), SELECTOR_BUDGET_MILLIS);
+        // Each read carries when the selector saw it, on the selector or a worker: rate limits count frames by arrival.
         ArrivalStamping.install(listener);
         // Grizzly would cut idle connections at 30 s, WebSockets included; our heartbeat decides.
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
