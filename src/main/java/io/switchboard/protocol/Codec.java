@@ -28,7 +28,7 @@ public final class Codec implements AutoCloseable {
 
     private final Jsonb jsonb = JsonbBuilder.newBuilder().withProvider(PROVIDER)
             .withConfig(new JsonbConfig().withNullValues(false)).build();
-    private final ClientCodec client = new ClientCodec(jsonb);
+    private final ClientCodec client = new ClientCodec();
     private final ServerCodec server = new ServerCodec(jsonb);
 
     public Codec() {

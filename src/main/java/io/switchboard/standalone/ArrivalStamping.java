@@ -1,13 +1,18 @@
 package io.switchboard.standalone;
 
 import io.switchboard.transport.ArrivalClock;
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.Transport;
 import org.glassfish.grizzly.TransportProbe;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.nio.DefaultSelectorHandler;
+import org.glassfish.grizzly.nio.SelectorRunner;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 import org.glassfish.grizzly.threadpool.GrizzlyExecutorService;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
@@ -15,7 +20,10 @@ import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 /**
  * Stamps the work Grizzly hands its worker threads with the time it was handed over, which for a read
  * is when the selector saw the connection become readable: the frames in it arrived then, however
- * long they wait for a worker ({@link ArrivalClock}; the rate limits count them at that time).
+ * long they wait for a worker ({@link ArrivalClock}; the rate limits count them at that time). Reads
+ * handled on the selector thread itself ({@link SelectorFirstStrategy}) carry the time the select
+ * returned, however long the connections ready before them in that round take (the strategy bounds
+ * that).
  *
  * <p>Why: Grizzly has a few worker threads for every WebSocket. When they fall behind (a cold start,
  * a burst from many connections, a loaded machine), a connection's reads wait in the pool's queue,
@@ -32,9 +40,15 @@ final class ArrivalStamping extends AbstractExecutorService {
         this.pool = pool;
     }
 
-    /** Puts a stamping worker pool on {@code listener}'s transport, once; call before the listener starts. */
+    /**
+     * Puts a stamping worker pool and a stamping selector handler on {@code listener}'s transport,
+     * once; call before the listener starts, after its I/O strategy is set.
+     */
     static void install(NetworkListener listener) {
         TCPNIOTransport transport = listener.getTransport();
+        if (!(transport.getSelectorHandler() instanceof StampingSelectorHandler)) {
+            transport.setSelectorHandler(new StampingSelectorHandler());
+        }
         if (transport.getWorkerThreadPool() instanceof ArrivalStamping) {
             return;
         }
@@ -53,6 +67,20 @@ final class ArrivalStamping extends AbstractExecutorService {
                 pool.shutdownNow();
             }
         });
+    }
+
+    /**
+     * Marks the selector thread's work after each select with the time the select returned: the keys
+     * of that round became ready by then. The mark stays until the next select; what the selector runs
+     * in between (queued interest changes and writes) counts nothing against a rate limit.
+     */
+    static final class StampingSelectorHandler extends DefaultSelectorHandler {
+        @Override
+        public Set<SelectionKey> select(SelectorRunner runner) throws IOException {
+            Set<SelectionKey> ready = super.select(runner);
+            ArrivalClock.arrivedAt(System.nanoTime());
+            return ready;
+        }
     }
 
     @Override

@@ -26,8 +26,8 @@ import org.glassfish.grizzly.http.server.Response;
 /**
  * The HTTP side of the standalone server: the API and health, then the WAR's static files.
  *
- * <p>Handlers run on Grizzly's worker threads, the same few that carry every WebSocket, so none of
- * them may wait for a client. A publish is checked on its headers first (401, 415, then 429 and 413
+ * <p>Handlers run on Grizzly's worker threads, the same few that take over a selector's WebSocket
+ * reads when it falls behind ({@link SelectorFirstStrategy}), so none of them may wait for a client. A publish is checked on its headers first (401, 415, then 429 and 413
  * by the declared length: {@link PublishHeaders}); its body is then collected with Grizzly's
  * non-blocking input while the response is suspended, and published once complete. A body that
  * trickles in holds a little memory (at most 64 KiB + 1) and no thread, until the request deadline

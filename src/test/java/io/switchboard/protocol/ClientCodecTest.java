@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -60,6 +62,29 @@ class ClientCodecTest {
         FrameRejected rejected = rejected(text);
         assertEquals(ErrorCode.INVALID, rejected.code());
         assertEquals("a", rejected.ref());
+    }
+
+    /** The codec builds records itself; JSON-B, which the records are annotated for, would build the same. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"type\":\"say\",\"text\":\"hi\",\"ref\":\"r1\"}",
+        "{\"ref\":\"r1\",\"text\":\"h\\u00e9 \\ud83d\\ude00 \\\"q\\\"\",\"type\":\"say\"}",
+        "{\"type\":\"say\",\"text\":\"a\",\"text\":\"b\"}",
+        "{\"type\":\"say\",\"type\":\"ping\",\"ref\":\"p\"}",
+        "{\"type\":\"say\",\"text\":null,\"ref\":null}",
+        "{\"type\":\"typing\",\"ref\":\"t\",\"extra\":[1,{\"x\":true}]}",
+        "{\"type\":\"history\",\"before\":100,\"limit\":-0,\"ref\":\"h\"}",
+        "{\"type\":\"history\",\"before\":-9223372036854775808,\"limit\":2147483647}",
+        "{\"type\":\"history\"}",
+        "{\"type\":\"ping\"}",
+        "{\"type\":\"subscribe\",\"topic\":\"deploys\",\"since\":3,\"epoch\":\"e1\",\"ref\":\"s\"}",
+        "{\"type\":\"unsubscribe\",\"topic\":\"deploys\"}",
+        "{\"type\":\"read\",\"seq\":9223372036854775807,\"ref\":\"x\"}",
+    })
+    void decodesEachFrameAsJsonbWould(String text) throws Exception {
+        try (Jsonb jsonb = JsonbBuilder.create()) {
+            assertEquals(jsonb.fromJson(text, ClientMessage.class), codec.decode(text));
+        }
     }
 
     @Test
