@@ -8,6 +8,8 @@
 #   bench/run.sh --servers switchboard,node --workloads fanout,roundtrip --runs 1
 #   bench/run.sh --servers switchboard --workloads roundtrip,fanout --runs 1 --profile
 #                                      JFR of Switchboard's measured phases; prints the top frames
+#   bench/run.sh --servers switchboard --workloads fanout --store postgresql
+#                                      Switchboard on another store (memory by default; embedded, postgresql)
 #
 # Servers: switchboard (the worktree's own sources, standalone), node (bench/node-peer, `ws`),
 # tyrus (bench/tyrus-peer, a minimal @ServerEndpoint on plain Tyrus 2.1.5), netty (bench/netty-peer,
@@ -27,6 +29,7 @@ runs=3
 quick=()
 profile=0
 port=${PORT:-18181}
+store=memory
 gen_args=()
 while (($#)); do
   case $1 in
@@ -37,6 +40,7 @@ while (($#)); do
     --port) port=$2; shift ;;
     --profile) profile=1 ;;
     --gen) gen_args+=($2); shift ;; # extra generator options, e.g. --gen "--members 500"
+    --store) store=$2; shift ;; # Switchboard's store: memory (default), embedded, postgresql
     -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -87,7 +91,16 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Limits raised for the benchmark only; the protocol is otherwise whole (guest identity).
-switchboard_props=(-Dswitchboard.store=memory
+case $store in
+  memory) store_props=(-Dswitchboard.store=memory) ;;
+  embedded) store_props=(-Dswitchboard.store=embedded "-Dswitchboard.store.path=$out/store-$stamp") ;;
+  postgresql) # as .ci/postgresql.sh sets it up
+    store_props=("-Dswitchboard.store.url=${SWITCHBOARD_TEST_PG_URL:-jdbc:postgresql://127.0.0.1:5432/switchboard_test}"
+      "-Dswitchboard.store.user=${SWITCHBOARD_TEST_PG_USER:-switchboard}"
+      "-Dswitchboard.store.password=${SWITCHBOARD_TEST_PG_PASSWORD:-switchboard}") ;;
+  *) echo "unknown store $store" >&2; exit 2 ;;
+esac
+switchboard_props=("${store_props[@]}"
   -Dswitchboard.framesPerSecond=1000000 -Dswitchboard.frameBurst=1000000
   -Dswitchboard.maxConnections=100000 -Dswitchboard.maxConnectionsPerUser=100000
   -Dswitchboard.maxConnectionsPerAddress=100000
