@@ -20,6 +20,8 @@ import java.io.IOException;
  */
 final class Fanout extends Workload {
 
+    /** Names this run's refs. */
+    private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
     private final int members;
     private final int window;
     private final String padding;
@@ -110,7 +112,8 @@ final class Fanout extends Workload {
 
     private void say(long scheduledNanos) {
         sent++;
-        sender.sendText("{\"type\":\"say\",\"text\":\"" + scheduledNanos + ":" + padding + "\",\"ref\":\"" + sent + "\"}");
+        // Refs unique to this run: on a durable store an earlier run's refs are kept, and a kept ref publishes nothing.
+        sender.sendText("{\"type\":\"say\",\"text\":\"" + scheduledNanos + ":" + padding + "\",\"ref\":\"" + RUN + "-" + sent + "\"}");
     }
 
     @Override

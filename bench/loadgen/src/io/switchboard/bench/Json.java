@@ -95,6 +95,51 @@ final class Json {
         return digits == 0 ? missing : v;
     }
 
+    /**
+     * The number at {@code key} among the outermost object's own fields (not inside an array or a
+     * nested object: a {@code welcome}'s carried messages have a {@code seq} of their own, and the
+     * server's field order is not fixed), or {@code missing}.
+     */
+    static long topLevelNumber(byte[] b, int off, int len, byte[] key, long missing) {
+        int end = off + len;
+        int depth = 0;
+        for (int i = off; i < end; i++) {
+            byte c = b[i];
+            if (c == '"') {
+                if (depth == 1 && i + key.length <= end && regionEquals(b, i, key)) {
+                    int p = i + key.length;
+                    while (p < end && b[p] == ' ') {
+                        p++;
+                    }
+                    if (p < end && b[p] == ':') {
+                        return number(b, p - key.length, end - (p - key.length), key, missing);
+                    }
+                }
+                i++;
+                while (i < end && b[i] != '"') {
+                    if (b[i] == '\\') {
+                        i++;
+                    }
+                    i++;
+                }
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+        }
+        return missing;
+    }
+
+    private static boolean regionEquals(byte[] b, int at, byte[] key) {
+        for (int j = 0; j < key.length; j++) {
+            if (b[at + j] != key[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static byte[] quoted(String s) {
         return ("\"" + s + "\"").getBytes(StandardCharsets.US_ASCII);
     }

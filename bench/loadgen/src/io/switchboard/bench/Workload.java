@@ -75,7 +75,7 @@ abstract class Workload implements Loop.Handler {
             }
             c.welcomed = true;
             welcomed++;
-            c.nextSeq = Json.number(b, off, len, Json.SEQ, 0) + 1;
+            c.nextSeq = Json.topLevelNumber(b, off, len, Json.SEQ, 0) + 1;
             onWelcome(c);
         } else if (Json.isType(b, off, len, t, T_ERROR)) {
             error("conn " + c.id + ": " + new String(b, off, Math.min(len, 200), java.nio.charset.StandardCharsets.UTF_8));
