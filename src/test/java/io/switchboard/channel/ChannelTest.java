@@ -243,65 +243,11 @@ class ChannelTest {
         });
     }
 
-    /** A log handle whose reads wait until {@link #release()}: a store that answers late. */
-    private static final class HeldReads<T> implements NumberedLog<T> {
-        private final NumberedLog<T> log;
-        private final ArrayDeque<Runnable> held = new ArrayDeque<>();
+    /** A log handle that passes every call to {@code log}; the test handles below change one thing each. */
+    private static class Delegating<T> implements NumberedLog<T> {
+        final NumberedLog<T> log;
 
-        HeldReads(NumberedLog<T> log) {
-            this.log = log;
-        }
-
-        /** Answers every read made so far, in order (and those the answers make in turn). */
-        void release() {
-            while (!held.isEmpty()) {
-                held.poll().run();
-            }
-        }
-
-        @Override
-        public CompletableFuture<Position> position() {
-            return log.position();
-        }
-
-        @Override
-        public CompletableFuture<Appended<T>> append(T draft, String key) {
-            return log.append(draft, key);
-        }
-
-        @Override
-        public CompletableFuture<List<T>> read(long from, int max) {
-            CompletableFuture<List<T>> answer = new CompletableFuture<>();
-            held.add(() -> log.read(from, max).whenComplete((read, error) -> {
-                if (error != null) {
-                    answer.completeExceptionally(error);
-                } else {
-                    answer.complete(read);
-                }
-            }));
-            return answer;
-        }
-
-        @Override
-        public void listen(Listener<T> listener) {
-            log.listen(listener);
-        }
-
-        @Override
-        public void signal(String text, String exceptUser) {
-        }
-
-        @Override
-        public void close() {
-            log.close();
-        }
-    }
-
-    /** A log handle that announces nothing: what arrives comes through {@link Channel#appended} by hand. */
-    private static class Silent<T> implements NumberedLog<T> {
-        private final NumberedLog<T> log;
-
-        Silent(NumberedLog<T> log) {
+        Delegating(NumberedLog<T> log) {
             this.log = log;
         }
 
@@ -321,16 +267,59 @@ class ChannelTest {
         }
 
         @Override
-        public void signal(String text, String exceptUser) {
+        public void listen(Listener<T> listener) {
+            log.listen(listener);
         }
 
+        /** Nothing to tell: one node. */
         @Override
-        public void listen(Listener<T> listener) {
+        public void signal(String text, String exceptUser) {
         }
 
         @Override
         public void close() {
             log.close();
+        }
+    }
+
+    /** A log handle whose reads wait until {@link #release()}: a store that answers late. */
+    private static final class HeldReads<T> extends Delegating<T> {
+        private final ArrayDeque<Runnable> held = new ArrayDeque<>();
+
+        HeldReads(NumberedLog<T> log) {
+            super(log);
+        }
+
+        /** Answers every read made so far, in order (and those the answers make in turn). */
+        void release() {
+            while (!held.isEmpty()) {
+                held.poll().run();
+            }
+        }
+
+        @Override
+        public CompletableFuture<List<T>> read(long from, int max) {
+            CompletableFuture<List<T>> answer = new CompletableFuture<>();
+            held.add(() -> log.read(from, max).whenComplete((read, error) -> {
+                if (error != null) {
+                    answer.completeExceptionally(error);
+                } else {
+                    answer.complete(read);
+                }
+            }));
+            return answer;
+        }
+    }
+
+    /** A log handle that announces nothing: what arrives comes through {@link Channel#appended} by hand. */
+    private static class Silent<T> extends Delegating<T> {
+
+        Silent(NumberedLog<T> log) {
+            super(log);
+        }
+
+        @Override
+        public void listen(Listener<T> listener) {
         }
     }
 
