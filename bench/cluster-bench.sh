@@ -36,21 +36,7 @@ cp=$(cat "$out/classpath.txt")
 rm -rf "$out/loadgen"
 javac -d "$out/loadgen" $(find bench/loadgen/src -name '*.java')
 
-started=()
-cleanup() {
-  local pid
-  for pid in "${started[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-  done
-  started=()
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. bench/lib.sh
 
 props=(-Dswitchboard.host=127.0.0.1 -Dswitchboard.store=memory
   -Dswitchboard.framesPerSecond=1000000 -Dswitchboard.frameBurst=1000000

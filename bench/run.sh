@@ -75,20 +75,7 @@ if [[ ,$servers, == *,node,* ]]; then
   (cd bench/node-peer && npm ci --silent --no-audit --no-fund)
 fi
 
-started=()
-cleanup() {
-  local pid
-  for pid in "${started[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  done
-  started=()
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. bench/lib.sh
 
 # Limits raised for the benchmark only; the protocol is otherwise whole (guest identity).
 case $store in
