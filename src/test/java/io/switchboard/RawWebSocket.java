@@ -25,6 +25,7 @@ public final class RawWebSocket implements AutoCloseable {
     public static final int TEXT = 0x1;
     public static final int CLOSE = 0x8;
     public static final int PING = 0x9;
+    public static final int PONG = 0xA;
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -161,6 +162,25 @@ public final class RawWebSocket implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Frames of any opcode in one write, as they would arrive in one read: {@code Frame} here is a client frame. */
+    public void sendInOneWrite(Frame... frames) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (Frame f : frames) {
+            all.writeBytes(frame(f.opcode(), f.payload()));
+        }
+        try {
+            out.write(all.toByteArray());
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A text frame to send with {@link #sendInOneWrite}. */
+    public static Frame text(String text) {
+        return new Frame(TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
     public void sendText(String text) {

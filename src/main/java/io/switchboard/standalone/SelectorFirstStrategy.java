@@ -1,6 +1,7 @@
 package io.switchboard.standalone;
 
 import io.switchboard.transport.ArrivalClock;
+import io.switchboard.transport.Outbox;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.Connection;
@@ -56,7 +57,33 @@ final class SelectorFirstStrategy extends AbstractIOStrategy {
         if (getThreadPoolFor(connection, ioEvent) != null && overBudget()) {
             return WorkerThreadIOStrategy.getInstance().executeIoEvent(connection, ioEvent, isIoEventEnabled);
         }
-        return SameThreadIOStrategy.getInstance().executeIoEvent(connection, ioEvent, isIoEventEnabled);
+        if (ioEvent != IOEvent.READ) {
+            return SameThreadIOStrategy.getInstance().executeIoEvent(connection, ioEvent, isIoEventEnabled);
+        }
+        return readInOneScope(connection, isIoEventEnabled);
+    }
+
+    /**
+     * Handles a read with every frame in it under one {@link Outbox} scope, so the replies to a read's
+     * frames (16 pings in one read: 16 pongs) leave in one write per connection, not one write each.
+     * Order against what Tyrus writes itself while it works through the read (the pong to a client's
+     * ping, a close) is kept by {@link FlushingWriter}, which flushes a connection's held frames before
+     * any such write.
+     */
+    private static boolean readInOneScope(Connection connection, boolean isIoEventEnabled) throws IOException {
+        IOException[] failed = new IOException[1];
+        boolean handled = Outbox.call(() -> {
+            try {
+                return SameThreadIOStrategy.getInstance().executeIoEvent(connection, IOEvent.READ, isIoEventEnabled);
+            } catch (IOException e) {
+                failed[0] = e;
+                return false;
+            }
+        });
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        return handled;
     }
 
     /**

@@ -64,6 +64,8 @@ public final class StandaloneServer {
         NetworkListener listener = new NetworkListener("switchboard", host, requestedPort);
         // WebSocket frames handled on the selector that read them, while it keeps up; else on a worker.
         SelectorFirstStrategy.install(listener.getTransport(), SELECTOR_BUDGET_MILLIS);
+        // It holds a read's replies until the read is handled: they must still leave before Tyrus's own frames.
+        FlushingWriter.install();
         // Each read carries when the selector saw it, on the selector or a worker: rate limits count frames by arrival.
         ArrivalStamping.install(listener);
         // Grizzly would cut idle connections at 30 s, WebSockets included; our heartbeat decides.

@@ -34,6 +34,8 @@ final class SessionPeer implements Peer {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** A ping takes its turn in the queue like a frame. */
     private static final Object PING = new Object();
+    /** At most this many bytes of queued frames go in one write (more when one frame alone is larger). */
+    static final int BATCH_BYTES = 16 * 1024;
 
     /** The close frame, in turn after what was queued before it (the last replies of a flooding client). */
     private record Closing(CloseCode code, String reason) {
@@ -80,6 +82,17 @@ final class SessionPeer implements Peer {
         this.closeGraceMillis = closeGraceMillis;
         this.remoteAddress = remoteAddress;
         this.raw = TyrusAccess.rawSender(session);
+        TyrusAccess.beforeEachWrite(session, this::flushIfDue);
+    }
+
+    /**
+     * Sends what an unfinished {@link Outbox} scope holds for this connection now: Tyrus is about to
+     * write a frame of its own (a pong, a close), which must not overtake our earlier replies.
+     */
+    private void flushIfDue() {
+        if (flushDue.get()) {
+            flush();
+        }
     }
 
     EndpointMeters meters() {
@@ -212,12 +225,15 @@ final class SessionPeer implements Peer {
                 continue;
             }
             Frame frame = (Frame) next;
-            Completion completion = new Completion(frame.weight());
+            Completion completion;
             try {
-                meters.sent();
                 if (raw != null) {
-                    raw.send(frame.wire()).whenComplete(completion);
+                    Batch batch = batch(frame);
+                    completion = new Completion(batch.weight);
+                    raw.send(batch.wire).whenComplete(completion);
                 } else {
+                    completion = new Completion(frame.weight());
+                    meters.sent();
                     remote.sendText(frame.text(), completion);
                 }
             } catch (Throwable e) { // an Error too: Tyrus's encoder throws one for unencodable text
@@ -229,6 +245,42 @@ final class SessionPeer implements Peer {
                 return;
             }
         }
+    }
+
+    /** Frames written together: their bytes in one buffer and their weight in the queue. */
+    private record Batch(ByteBuffer wire, int weight) {
+    }
+
+    /**
+     * {@code first} and the frames queued right behind it, up to {@link #BATCH_BYTES}, as one write:
+     * when a read carried many requests (or a room many messages), one system call, not one each.
+     * A frame alone goes as it is, its shared bytes uncopied (a broadcast's usual case).
+     */
+    private Batch batch(Frame first) {
+        meters.sent();
+        ByteBuffer wire = first.wire();
+        int bytes = wire.remaining();
+        int count = 0;
+        // Only the draining thread takes from the queue, so the frames counted here are the ones polled below.
+        for (Object queued : queue) {
+            if (!(queued instanceof Frame following) || bytes + following.wire().remaining() > BATCH_BYTES) {
+                break;
+            }
+            bytes += following.wire().remaining();
+            count++;
+        }
+        if (count == 0) {
+            return new Batch(wire, first.weight());
+        }
+        ByteBuffer joined = ByteBuffer.allocate(bytes).put(wire);
+        int weight = first.weight();
+        for (int i = 0; i < count; i++) {
+            Frame following = (Frame) queue.poll();
+            meters.sent();
+            joined.put(following.wire());
+            weight += following.weight();
+        }
+        return new Batch(joined.flip(), weight);
     }
 
     private void sendPing() {

@@ -29,8 +29,47 @@ public final class TyrusAccess {
     static final List<String> WRITER_PATH = List.of("webSocket", "protocolHandler", "writer");
     /** Grizzly's writer ({@code org.glassfish.tyrus.container.grizzly.client.GrizzlyWriter}) holds its {@code connection}. */
     static final String GRIZZLY_CONNECTION = "connection";
+    /** The field in which the standalone server's writer wrapper holds the writer it wraps. */
+    static final String WRAPPED_WRITER = "delegate";
+
+    /** How the standalone server wraps each WebSocket's writer; none in a container. */
+    private static volatile WriterWrapping writerWrapping;
 
     private TyrusAccess() {
+    }
+
+    /**
+     * Wraps a connection's Tyrus writer ({@code ProtocolHandler.setWriter}) so that {@code beforeWrite}
+     * runs before each write; true when it did. Set by the standalone server, whose class may name Tyrus.
+     */
+    @FunctionalInterface
+    public interface WriterWrapping {
+        boolean wrap(Object protocolHandler, Object writer, Runnable beforeWrite);
+    }
+
+    /** Called once by the standalone server before it opens its port. */
+    public static void wrapWritersWith(WriterWrapping wrapping) {
+        writerWrapping = wrapping;
+    }
+
+    /**
+     * Runs {@code beforeWrite} before every write to {@code session}'s connection, where the server
+     * set a {@link WriterWrapping} (standalone); false where it did not or Tyrus changed.
+     */
+    static boolean beforeEachWrite(Session session, Runnable beforeWrite) {
+        WriterWrapping wrapping = writerWrapping;
+        if (wrapping == null) {
+            return false;
+        }
+        try {
+            Object webSocket = field(session.getAsyncRemote(), WRITER_PATH.get(0));
+            Object handler = webSocket == null ? null : field(webSocket, WRITER_PATH.get(1));
+            Object writer = handler == null ? null : field(handler, WRITER_PATH.get(2));
+            return writer != null && wrapping.wrap(handler, writer, beforeWrite);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "cannot wrap the writer of " + session.getId(), e);
+            return false;
+        }
     }
 
     /**
@@ -133,7 +172,10 @@ public final class TyrusAccess {
     /** The Grizzly connection under a standalone session, or null (a container's session, or Tyrus changed). */
     static Object grizzlyConnection(Session session) {
         Object writer = writer(session);
-        return writer == null ? null : field(writer, GRIZZLY_CONNECTION);
+        // A wrapped writer (see WriterWrapping) holds Grizzly's as its delegate.
+        Object wrapped = writer == null ? null : field(writer, WRAPPED_WRITER);
+        Object grizzly = wrapped != null ? wrapped : writer;
+        return grizzly == null ? null : field(grizzly, GRIZZLY_CONNECTION);
     }
 
     /** Tyrus's {@code Writer} of the session's connection, or null. */
