@@ -31,8 +31,10 @@ final class Handshake extends Workload {
         long welcomedBefore = welcomed;
         long t0 = System.nanoTime();
         Probe.Phase phase = new Probe.Phase(o);
+        Probe.jfrStart(o);
         openAll(n, i -> "/chat/hs-" + (i / 10) + "?user=h" + i, inFlight, 300_000_000_000L);
         long t1 = System.nanoTime();
+        Probe.jfrStop(o);
         recording = false;
         result("hs_per_s", (welcomed - welcomedBefore) / ((t1 - t0) / 1e9));
         double serverCpu = phase.report("hs");

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.lang.reflect.Method;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,6 +32,31 @@ public final class TyrusAccess {
     static final String GRIZZLY_CONNECTION = "connection";
     /** The field in which the standalone server's writer wrapper holds the writer it wraps. */
     static final String WRAPPED_WRITER = "delegate";
+
+    /**
+     * {@code sendRawFrame} of each WebSocket class, looked up once: a handshake should not pay for
+     * reflection (it was 7 % of a handshake profile). Null where the class has no such method.
+     */
+    private static final ClassValue<MethodHandle> SEND_RAW_FRAME = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+            try {
+                return MethodHandles.publicLookup().findVirtual(type, "sendRawFrame",
+                        MethodType.methodType(Future.class, ByteBuffer.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.log(Level.FINE, type.getName() + " has no sendRawFrame", e);
+                return null;
+            }
+        }
+    };
+
+    /** The fields read below, by class and name, looked up and made accessible once. */
+    private static final ClassValue<java.util.Map<String, Optional<Field>>> FIELDS = new ClassValue<>() {
+        @Override
+        protected java.util.Map<String, Optional<Field>> computeValue(Class<?> type) {
+            return new java.util.concurrent.ConcurrentHashMap<>();
+        }
+    };
 
     /** How the standalone server wraps each WebSocket's writer; none in a container. */
     private static volatile WriterWrapping writerWrapping;
@@ -77,15 +103,30 @@ public final class TyrusAccess {
      * standard API does not tell it. Null where the container does not.
      */
     public static String remoteAddress(HandshakeRequest request) {
+        Optional<Method> getRemoteAddr = REMOTE_ADDR.get(request.getClass());
+        if (getRemoteAddr.isEmpty()) {
+            return null;
+        }
         try {
-            Method getRemoteAddr = request.getClass().getMethod("getRemoteAddr");
-            Object address = getRemoteAddr.invoke(request);
+            Object address = getRemoteAddr.get().invoke(request);
             return address instanceof String text ? text : null;
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.FINE, "container does not tell the remote address", e);
             return null;
         }
     }
+
+    /** {@code getRemoteAddr()} of each request class, looked up once. */
+    private static final ClassValue<Optional<Method>> REMOTE_ADDR = new ClassValue<>() {
+        @Override
+        protected Optional<Method> computeValue(Class<?> type) {
+            try {
+                return Optional.of(type.getMethod("getRemoteAddr"));
+            } catch (NoSuchMethodException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+    };
 
     /**
      * Fails a handshake with an HTTP status ({@code TyrusUpgradeResponse.setStatus}); the standard API
@@ -141,12 +182,14 @@ public final class TyrusAccess {
             if (webSocket == null) {
                 return null;
             }
-            MethodHandle send = MethodHandles.publicLookup()
-                    .findVirtual(webSocket.getClass(), "sendRawFrame", MethodType.methodType(Future.class, ByteBuffer.class))
-                    .bindTo(webSocket);
+            MethodHandle send = SEND_RAW_FRAME.get(webSocket.getClass());
+            if (send == null) {
+                return null;
+            }
+            MethodHandle bound = send.bindTo(webSocket);
             return frame -> {
                 try {
-                    Object sent = send.invoke(frame);
+                    Object sent = bound.invoke(frame);
                     if (sent instanceof CompletableFuture<?> future) {
                         return future;
                     }
@@ -157,7 +200,7 @@ public final class TyrusAccess {
                     throw new IllegalStateException(e);
                 }
             };
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.FINE, "raw frames unavailable for " + session.getId() + ": sending text", e);
             return null;
         }
@@ -193,18 +236,32 @@ public final class TyrusAccess {
     }
 
     private static Object field(Object target, String name) {
-        for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
+        Optional<Field> field = FIELDS.get(target.getClass()).computeIfAbsent(name, n -> declared(target.getClass(), n));
+        if (field.isEmpty()) {
+            return null;
+        }
+        try {
+            return field.get().get(target);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "cannot read " + name + " of " + target.getClass().getName(), e);
+            return null;
+        }
+    }
+
+    /** The field {@code name} declared by {@code type} or a superclass, made accessible; empty if none. */
+    private static Optional<Field> declared(Class<?> start, String name) {
+        for (Class<?> type = start; type != null; type = type.getSuperclass()) {
             try {
                 Field field = type.getDeclaredField(name);
                 field.setAccessible(true);
-                return field.get(target);
+                return Optional.of(field);
             } catch (NoSuchFieldException e) {
                 // Declared higher up, perhaps.
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                LOG.log(Level.FINE, "cannot read " + name + " of " + type.getName(), e);
-                return null;
+            } catch (RuntimeException e) { // not accessible: as good as missing
+                LOG.log(Level.FINE, "cannot open " + name + " of " + type.getName(), e);
+                return Optional.empty();
             }
         }
-        return null;
+        return Optional.empty();
     }
 }
