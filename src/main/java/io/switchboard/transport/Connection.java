@@ -148,6 +148,9 @@ public abstract class Connection implements ClientMessage.Handler, Member {
         }
         try {
             release();
+            // The rooms hear the leave before this connection stops being counted: in a read's scope
+            // (standalone) it would otherwise wait for the whole read to be handled.
+            Outbox.flushNow();
         } finally {
             registry.remove(this);
             Future<?> timer = expiry;

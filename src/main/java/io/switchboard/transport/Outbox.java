@@ -18,6 +18,8 @@ public final class Outbox {
     private final ArrayList<Peer> dirty = new ArrayList<>();
     /** What runs once every peer of this scope is flushed (the fan-out timer); null until needed. */
     private ArrayList<Runnable> afterFlush;
+    /** True while {@link #flushNow} works through {@link #dirty}: a flush it causes adds to the list it walks. */
+    private boolean flushing;
 
     private Outbox() {
     }
@@ -70,11 +72,33 @@ public final class Outbox {
         }
     }
 
-    private void flushAll() {
-        // Index loop: a flush may run callbacks that offer more (they open their own scope).
+    /**
+     * Sends what the current scope holds so far, and keeps the scope open. For a step that others can
+     * observe before the scope ends: a connection that ends says {@code leave} to its rooms before it
+     * stops being counted. No-op outside a scope. The caller must hold no lock, as at a scope's end.
+     */
+    public static void flushNow() {
+        Outbox outbox = CURRENT.get();
+        if (outbox != null && !outbox.flushing) {
+            outbox.flushing = true;
+            try {
+                outbox.flushDirty();
+                outbox.dirty.clear();
+            } finally {
+                outbox.flushing = false;
+            }
+        }
+    }
+
+    private void flushDirty() {
+        // Index loop: a flush may run callbacks that offer more (they open their own scope, or add here).
         for (int i = 0; i < dirty.size(); i++) {
             dirty.get(i).flush();
         }
+    }
+
+    private void flushAll() {
+        flushDirty();
         if (afterFlush != null) {
             afterFlush.forEach(Runnable::run);
         }
