@@ -44,18 +44,21 @@ final class ClusterPresence implements Presence {
 
     @Override
     public synchronized Change join(String channel, String user, String connection) {
-        Change local = here.join(channel, user, connection);
-        if (local.changed()) {
-            bus.send(Bus.PRESENCE, Bus.PRESENCE_CHANGE, "+", channel, user);
-        }
-        return new Change(local.changed() && !isElsewhere(channel, user), count(channel));
+        return spread("+", here.join(channel, user, connection), channel, user);
     }
 
     @Override
     public synchronized Change leave(String channel, String user, String connection) {
-        Change local = here.leave(channel, user, connection);
+        return spread("-", here.leave(channel, user, connection), channel, user);
+    }
+
+    /**
+     * Tells the other nodes of a change on this one ({@code sign}: + joined, - left); the room hears
+     * it only when no other node already had the user there, with the count over every node.
+     */
+    private Change spread(String sign, Change local, String channel, String user) {
         if (local.changed()) {
-            bus.send(Bus.PRESENCE, Bus.PRESENCE_CHANGE, "-", channel, user);
+            bus.send(Bus.PRESENCE, Bus.PRESENCE_CHANGE, sign, channel, user);
         }
         return new Change(local.changed() && !isElsewhere(channel, user), count(channel));
     }

@@ -28,12 +28,21 @@ public final class Frame {
 
     /** The whole WebSocket frame, header included; a view of shared bytes, one per send. */
     public ByteBuffer wire() {
+        return ByteBuffer.wrap(framed()).asReadOnlyBuffer();
+    }
+
+    /** How many bytes {@link #wire} holds, without a view. */
+    public int wireLength() {
+        return framed().length;
+    }
+
+    private byte[] framed() {
         byte[] framed = wire;
         if (framed == null) {
             framed = frame(text.getBytes(StandardCharsets.UTF_8));
             wire = framed;
         }
-        return ByteBuffer.wrap(framed).asReadOnlyBuffer();
+        return framed;
     }
 
     private static byte[] frame(byte[] payload) {

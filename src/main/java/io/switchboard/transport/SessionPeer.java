@@ -263,10 +263,10 @@ final class SessionPeer implements Peer {
         int count = 0;
         // Only the draining thread takes from the queue, so the frames counted here are the ones polled below.
         for (Object queued : queue) {
-            if (!(queued instanceof Frame following) || bytes + following.wire().remaining() > BATCH_BYTES) {
+            if (!(queued instanceof Frame following) || bytes + following.wireLength() > BATCH_BYTES) {
                 break;
             }
-            bytes += following.wire().remaining();
+            bytes += following.wireLength();
             count++;
         }
         if (count == 0) {

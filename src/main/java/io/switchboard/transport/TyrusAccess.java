@@ -88,9 +88,8 @@ public final class TyrusAccess {
             return false;
         }
         try {
-            Object webSocket = field(session.getAsyncRemote(), WRITER_PATH.get(0));
-            Object handler = webSocket == null ? null : field(webSocket, WRITER_PATH.get(1));
-            Object writer = handler == null ? null : field(handler, WRITER_PATH.get(2));
+            Object handler = walk(session, WRITER_PATH.size() - 1);
+            Object writer = handler == null ? null : field(handler, WRITER_PATH.get(WRITER_PATH.size() - 1));
             return writer != null && wrapping.wrap(handler, writer, beforeWrite);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "cannot wrap the writer of " + session.getId(), e);
@@ -223,14 +222,19 @@ public final class TyrusAccess {
 
     /** Tyrus's {@code Writer} of the session's connection, or null. */
     static Object writer(Session session) {
+        return walk(session, WRITER_PATH.size());
+    }
+
+    /** The object {@code steps} fields along {@link #WRITER_PATH} from the session's remote, or null. */
+    private static Object walk(Session session, int steps) {
         Object current;
         try {
             current = session.getAsyncRemote();
         } catch (RuntimeException e) {
             return null;
         }
-        for (String name : WRITER_PATH) {
-            current = current == null ? null : field(current, name);
+        for (int i = 0; i < steps && current != null; i++) {
+            current = field(current, WRITER_PATH.get(i));
         }
         return current;
     }

@@ -10,11 +10,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +26,6 @@ import java.util.stream.Collectors;
 final class Nodes implements AutoCloseable {
 
     static final String KEY = "cluster-publish-key";
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(WsRecorder.WAIT).build();
 
     final List<ChildJvm> processes = new ArrayList<>();
     final int[] ports;
@@ -43,13 +40,7 @@ final class Nodes implements AutoCloseable {
         String members = java.util.Arrays.stream(clusterPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
         try {
             for (int i = 0; i < count; i++) {
-                Map<String, String> s = new HashMap<>(store);
-                s.put("switchboard.host", "127.0.0.1");
-                s.put("switchboard.port", "0");
-                s.put("switchboard.auth", "dev");
-                s.put("switchboard.publishKey", KEY);
-                s.put("switchboard.framesPerSecond", "10000");
-                s.put("switchboard.frameBurst", "10000");
+                Map<String, String> s = StoreServerMain.settings(store, KEY);
                 s.put("switchboard.cluster", "hazelcast");
                 s.put("switchboard.cluster.members", members);
                 s.put("switchboard.cluster.port", Integer.toString(clusterPorts[i]));
@@ -58,7 +49,7 @@ final class Nodes implements AutoCloseable {
                 processes.add(new ChildJvm(StoreServerMain.class, s));
             }
             for (int i = 0; i < count; i++) {
-                ports[i] = Integer.parseInt(processes.get(i).await("PORT ").substring(5).trim());
+                ports[i] = StoreServerMain.port(processes.get(i));
             }
         } catch (Exception | AssertionError e) {
             close();
@@ -70,7 +61,7 @@ final class Nodes implements AutoCloseable {
     void restart(int i) throws Exception {
         processes.get(i).stop();
         processes.set(i, new ChildJvm(StoreServerMain.class, settings.get(i)));
-        ports[i] = Integer.parseInt(processes.get(i).await("PORT ").substring(5).trim());
+        ports[i] = StoreServerMain.port(processes.get(i));
     }
 
     static Map<String, String> memory() {
@@ -106,19 +97,13 @@ final class Nodes implements AutoCloseable {
     }
 
     HttpResponse<String> publish(int node, String json) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[node] + "/api/notifications"))
-                .timeout(WsRecorder.WAIT)
-                .header("Authorization", "Bearer " + KEY)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return StoreServerMain.publish(ports[node], KEY, json);
     }
 
     HttpResponse<String> get(int node, String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[node] + path))
                 .timeout(WsRecorder.WAIT).GET().build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return StoreServerMain.HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     static int[] freePorts(int count) throws IOException {

@@ -12,9 +12,6 @@ import io.switchboard.protocol.ServerMessage.Welcome;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -36,34 +33,20 @@ class StoreCrashStandaloneTest {
     static final String KEY = "crash-publish-key";
     static final int SAYS = 30;
     static final int PUBLISHES = 11;
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(WsRecorder.WAIT).build();
 
     @TempDir
     Path tmp;
 
     static Map<String, String> serverSettings(TestDatabase db) {
-        Map<String, String> s = new HashMap<>(StoreCrashTest.childSettings(db));
-        s.put("switchboard.host", "127.0.0.1");
-        s.put("switchboard.port", "0");
-        s.put("switchboard.auth", "dev");
-        s.put("switchboard.publishKey", KEY);
-        s.put("switchboard.framesPerSecond", "10000");
-        s.put("switchboard.frameBurst", "10000");
-        return s;
+        return StoreServerMain.settings(StoreCrashTest.childSettings(db), KEY);
     }
 
     static int port(ChildJvm server) throws InterruptedException {
-        return Integer.parseInt(server.await("PORT ").substring(5).trim());
+        return StoreServerMain.port(server);
     }
 
     static HttpResponse<String> publish(int port, String json) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/notifications"))
-                .timeout(WsRecorder.WAIT)
-                .header("Authorization", "Bearer " + KEY)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return StoreServerMain.publish(port, KEY, json);
     }
 
     static long seqOf(HttpResponse<String> answer) {
