@@ -49,18 +49,6 @@ http_ports=(18281 18282 18283)
 cluster_ports=(18291 18292 18293)
 members="127.0.0.1:${cluster_ports[0]},127.0.0.1:${cluster_ports[1]},127.0.0.1:${cluster_ports[2]}"
 
-await_port() { # port pid log
-  local t=0
-  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
-    sleep 0.1
-    t=$((t + 1))
-    if ((t > 1200)) || ! kill -0 "$2" 2>/dev/null; then
-      echo "a node did not start; see $3" >&2
-      tail -20 "$3" >&2
-      exit 1
-    fi
-  done
-}
 
 # Until a member on every node sees the probes of all three in its welcome: the cluster has formed.
 await_cluster() {
@@ -83,7 +71,7 @@ for run in $(seq "$runs"); do
         io.switchboard.standalone.Main >"$log.node0.log" 2>&1 &
       pids+=($!)
       started+=($!)
-      await_port "${http_ports[0]}" "${pids[0]}" "$log.node0.log"
+      await_ready "${http_ports[0]}" "${pids[0]}" "$log.node0.log"
       ports=${http_ports[0]}
     else
       for i in 0 1 2; do
@@ -94,7 +82,7 @@ for run in $(seq "$runs"); do
         pids+=($!)
         started+=($!)
       done
-      for i in 0 1 2; do await_port "${http_ports[$i]}" "${pids[$i]}" "$log.node$i.log"; done
+      for i in 0 1 2; do await_ready "${http_ports[$i]}" "${pids[$i]}" "$log.node$i.log"; done
       await_cluster
       ports="${http_ports[0]},${http_ports[1]},${http_ports[2]}"
     fi

@@ -135,17 +135,11 @@ start_server() { # name log
   esac
   server_pid=$!
   started+=("$server_pid")
-  local t=0
-  until if [[ $ready == health ]]; then curl -sf -o /dev/null "http://127.0.0.1:$port$server_base/health"
-        else (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; fi; do
-    sleep 0.1
-    t=$((t + 1))
-    if ((t > 1800)) || ! kill -0 "$server_pid" 2>/dev/null; then
-      echo "$name did not start; see $log" >&2
-      tail -20 "$log" >&2
-      exit 1
-    fi
-  done
+  if [[ $ready == health ]]; then
+    await_ready "$port" "$server_pid" "$log" "http://127.0.0.1:$port$server_base/health"
+  else
+    await_ready "$port" "$server_pid" "$log"
+  fi
 }
 
 stop_server() {
